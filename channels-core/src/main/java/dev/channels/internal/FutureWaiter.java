@@ -1,0 +1,118 @@
+package dev.channels.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The pending-future face of {@link Waiter}: an asynchronous operation that had to wait.
+ *
+ * <p>The waiter owns a {@link PendingFuture}, the stage handed to the user. Cancelling that future
+ * (or completing it from outside, as {@code orTimeout} does) first tries to {@linkplain #tryCancel()
+ * cancel} the waiter: if that succeeds the operation is withdrawn from the channel by
+ * {@link #withdraw()} and had no effect, and only then does the future complete; if a channel
+ * claimed the waiter first, the cancel returns false and the operation completes normally.
+ *
+ * <p>Completions run on the thread that completes the waiter (the sender, receiver or closer that
+ * made the operation possible), or on the {@link Executor} given at creation.
+ *
+ * @param <T> the result type of the future
+ */
+public abstract class FutureWaiter<T> extends Waiter {
+    private final PendingFuture<T> future = new PendingFuture<>(this);
+    private final Executor executor;
+
+    protected FutureWaiter(Executor executor) {
+        this.executor = executor;
+    }
+
+    public final CompletableFuture<T> future() {
+        return future;
+    }
+
+    /**
+     * Takes the operation back out of its channel after a successful {@link #tryCancel()}:
+     * deregisters the waiter and returns anything it held (capacity, a slot promised to it).
+     */
+    protected abstract void withdraw();
+
+    /** Completes the user's future with a value, on the executor if one was given. */
+    protected final void succeed(T value) {
+        if (executor == null) {
+            future.succeed(value);
+        } else {
+            executor.execute(() -> future.succeed(value));
+        }
+    }
+
+    /** Completes the user's future exceptionally, on the executor if one was given. */
+    protected final void fail(Throwable failure) {
+        if (executor == null) {
+            future.fail(failure);
+        } else {
+            executor.execute(() -> future.fail(failure));
+        }
+    }
+
+    /**
+     * The future handed to users. External completion counts as cancellation of the operation.
+     */
+    static final class PendingFuture<T> extends CompletableFuture<T> {
+        private final FutureWaiter<T> waiter;
+
+        PendingFuture(FutureWaiter<T> waiter) {
+            this.waiter = waiter;
+        }
+
+        void succeed(T value) {
+            super.complete(value);
+        }
+
+        void fail(Throwable failure) {
+            super.completeExceptionally(failure);
+        }
+
+        private boolean withdraw() {
+            if (waiter.tryCancel()) {
+                waiter.withdraw();
+                return true;
+            }
+            return false;
+        }
+
+        /**
+         * Returns true only if the operation was withdrawn before it took effect: then nothing was
+         * sent or received, and the future is cancelled.
+         */
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return withdraw() && super.cancel(mayInterruptIfRunning);
+        }
+
+        /** Completing from outside withdraws the operation first; see {@link #cancel(boolean)}. */
+        @Override
+        public boolean complete(T value) {
+            return withdraw() && super.complete(value);
+        }
+
+        /** Completing from outside withdraws the operation first; see {@link #cancel(boolean)}. */
+        @Override
+        public boolean completeExceptionally(Throwable ex) {
+            return withdraw() && super.completeExceptionally(ex);
+        }
+
+        @Override
+        public void obtrudeValue(T value) {
+            throw new UnsupportedOperationException("a channel operation's future cannot be obtruded");
+        }
+
+        @Override
+        public void obtrudeException(Throwable ex) {
+            throw new UnsupportedOperationException("a channel operation's future cannot be obtruded");
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
+        }
+    }
+}

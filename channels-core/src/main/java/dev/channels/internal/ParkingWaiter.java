@@ -1,0 +1,96 @@
+package dev.channels.internal;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The parked-thread face of {@link Waiter}: the owning thread spins briefly, then parks until a
+ * channel claims and completes the waiter, its deadline passes, or it is interrupted.
+ */
+public class ParkingWaiter extends Waiter {
+    /** Result of {@link #await}: the waiter is done (claimed and completed). */
+    public static final int DONE = 0;
+    /** Result of {@link #await}: the deadline passed first; the waiter is still WAITING or CLAIMED. */
+    public static final int TIMED_OUT = 1;
+    /** Result of {@link #await}: the thread was interrupted (status cleared); still WAITING or CLAIMED. */
+    public static final int INTERRUPTED = 2;
+
+    /** volatile: written by the owner before it publishes the waiter, read by the waker. */
+    private volatile Thread thread;
+
+    public ParkingWaiter() {
+    }
+
+    /** Binds the waiter to the calling thread; the owner calls this before publishing it. */
+    public final ParkingWaiter bind() {
+        thread = Thread.currentThread();
+        return this;
+    }
+
+    /** Makes this waiter wait again (see {@link Waiter#reset()}). */
+    public final ParkingWaiter rearm() {
+        reset();
+        return bind();
+    }
+
+    @Override
+    protected void onComplete() {
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * Waits until the waiter is done.
+     *
+     * @param deadline a {@link System#nanoTime()} deadline, used only if {@code timed}
+     * @param interruptible whether an interrupt ends the wait
+     * @param spin the spin policy of this side of the channel, or null for no spin
+     * @return {@link #DONE}, {@link #TIMED_OUT} or {@link #INTERRUPTED}
+     */
+    public final int await(boolean timed, long deadline, boolean interruptible, SpinPolicy spin) {
+        if (spin != null) {
+            final int spins = spin.budget();
+            for (int i = 0; i < spins; i++) {
+                if (isDone()) {
+                    spin.succeeded();
+                    return DONE;
+                }
+                SpinPolicy.spin(i);
+            }
+            if (spins > 0) {
+                spin.failed();
+            }
+        }
+        while (!isDone()) {
+            if (interruptible && Thread.interrupted()) {
+                return INTERRUPTED;
+            }
+            if (timed) {
+                final long remaining = deadline - System.nanoTime();
+                if (remaining <= 0L) {
+                    return TIMED_OUT;
+                }
+                LockSupport.parkNanos(this, remaining);
+            } else {
+                LockSupport.park(this);
+            }
+        }
+        return DONE;
+    }
+
+    /**
+     * Waits, without regard to interrupts, for a claimed waiter to be completed. The claimant
+     * completes promptly (it never blocks between claim and completion), so this is short.
+     * An interrupt seen meanwhile is kept pending for the caller.
+     */
+    public final void awaitClaimed() {
+        boolean interrupted = false;
+        while (!isDone()) {
+            LockSupport.park(this);
+            if (Thread.interrupted()) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
