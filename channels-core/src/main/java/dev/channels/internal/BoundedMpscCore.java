@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -51,11 +52,31 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue: it is assigned to the head waiter (partially, for a multi-permit reservation) by
  * {@link #dispatchLocked()}, which for a send also enqueues the waiter's value itself, so that a
  * woken sender finds its message already in the ring.
- * <p>The consumer learns that senders wait through {@link #sendersWaiting}, a flag on a cold cache
- * line. Noticing it is a Dekker handshake: a waiter stores the flag (volatile) and then re-reads the
- * consumer index; the consumer stores the consumer index (volatile) and then reads the flag. That
- * store is the one full fence a receive pays; a release store would let both sides miss each other
- * and strand a sender while capacity is free.
+ * <h2>How the consumer notices waiting senders: the adaptive fence</h2>
+ * The consumer learns that senders wait through {@link #sendersWaiting}, a flag on a cold cache
+ * line set while the queue is non-empty. Noticing it reliably is a Dekker handshake: the waiter
+ * stores the flag and then re-reads the consumer index; the consumer stores the consumer index and
+ * then reads the flag; both pairs must be sequentially consistent, or both sides can miss each
+ * other and strand a sender while a slot is free. A sequentially consistent store is a full fence,
+ * which a receive should not pay when nobody waits. So the consumer has two modes:
+ * <ul>
+ *   <li><b>relaxed</b> ({@link #consumerFenced} false, the initial mode): the consumer index is
+ *       published with a release store, and the flag is read as a hint. When the consumer sees the
+ *       flag it switches to fenced mode and dispatches.</li>
+ *   <li><b>fenced</b>: the index is published with a volatile store followed by a volatile read of
+ *       the flag: the full handshake. After {@link #QUIET_RECEIVES} receives in a row without
+ *       waiting senders it goes back to relaxed, by storing {@code consumerFenced = false} and then
+ *       reading the flag once more (volatile): if a sender queued meanwhile, it stays fenced.</li>
+ * </ul>
+ * A queued sender that finds the consumer fenced (it reads {@code consumerFenced} after the flag was
+ * set) is safe: the consumer cannot go back to relaxed without seeing the flag. While the consumer
+ * is relaxed, a queued sender is not yet safe, because the consumer's last release store may not
+ * have been visible to the sender's re-read. For that window one <em>poller</em> per channel re-runs
+ * the dispatch after a short delay (doubling from {@link #POLL_MIN_NANOS} to
+ * {@link #POLL_MAX_NANOS}), until the queue is empty or the consumer is fenced; the consumer's next
+ * receive switches it to fenced mode anyway. Release stores become visible in bounded time, so the
+ * poller always finds the slot. The poller runs on the JDK's shared delayed scheduler
+ * ({@link CompletableFuture#delayedExecutor}).
  *
  * <h2>Differences from Tokio</h2>
  * A reservation larger than the capacity is a bad argument here (IllegalArgumentException in the
@@ -88,8 +109,23 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
     private final int mask;
     private final int capacity;
 
+    /** Receives in a row without waiting senders after which a fenced consumer relaxes. */
+    static final int QUIET_RECEIVES = 1024;
+    /** First and largest delay of the poller (see the class comment). */
+    static final long POLL_MIN_NANOS = 20_000L;
+    static final long POLL_MAX_NANOS = 10_000_000L;
+
     /** Whether the sender queue is non-empty; volatile: half of the consumer's Dekker handshake. */
     private volatile boolean sendersWaiting;
+    /** The consumer's mode (see the class comment); written by the consumer only. */
+    private volatile boolean consumerFenced;
+    /** Fenced receives in a row without waiting senders; plain: consumer only. */
+    private int quietReceives;
+    /** Whether a poll is scheduled, and the delay of the next one; under {@link #lock}. */
+    private boolean pollerArmed;
+    private long pollDelayNanos = POLL_MIN_NANOS;
+    /** Whether a poll must be scheduled after unlocking; under {@link #lock}. */
+    private boolean schedulePollPending;
     private final ReentrantLock lock = new ReentrantLock();
     /** The FIFO queue of waiting senders; under {@link #lock}. */
     private Waiter head;
@@ -283,9 +319,11 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
         if (spins > 0) {
             spin.failed();
         }
-        final ParkingWaiter w = new ParkingWaiter().bind();
+        final ParkingWaiter w = SEND_WAITER.get().rearm();
         w.item = e;
         w.needed = n;
+        w.assigned = 0;
+        w.outcome = 0;
         if (!enqueue(w)) {
             return CLOSED;
         }
@@ -373,6 +411,7 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
             }
             tail = w;
             dispatchLocked();
+            armPollerIfNeededLocked();
             return true;
         } finally {
             unlockAndSignal();
@@ -439,6 +478,35 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
             }
         }
         clearSendersWaiting();
+    }
+
+    /**
+     * Schedules the poller if senders wait and the consumer is relaxed. The volatile read of
+     * consumerFenced comes after sendersWaiting was set (see the class comment).
+     */
+    private void armPollerIfNeededLocked() {
+        if (head != null && !pollerArmed && !consumerFenced) {
+            pollerArmed = true;
+            schedulePollPending = true;
+        }
+    }
+
+    /** The poller's run: dispatch again, and reschedule while the window stays open. */
+    private void runPoller(long delay) {
+        lock.lock();
+        try {
+            pollerArmed = false;
+            dispatchLocked();
+            if (head != null && !consumerFenced) {
+                pollDelayNanos = Math.min(delay << 1, POLL_MAX_NANOS);
+                pollerArmed = true;
+                schedulePollPending = true;
+            } else {
+                pollDelayNanos = POLL_MIN_NANOS;
+            }
+        } finally {
+            unlockAndSignal();
+        }
     }
 
     private void clearSendersWaiting() {
@@ -512,7 +580,12 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
         signals = null;
         final boolean wake = wakeReceiverPending;
         wakeReceiverPending = false;
+        final long pollDelay = schedulePollPending ? pollDelayNanos : 0L;
+        schedulePollPending = false;
         lock.unlock();
+        if (pollDelay != 0L) {
+            CompletableFuture.delayedExecutor(pollDelay, TimeUnit.NANOSECONDS).execute(() -> runPoller(pollDelay));
+        }
         if (wake) {
             wakeReceiver();
         }
@@ -558,17 +631,42 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
             }
             e = awaitSlot(buffer, i); // claimed, not yet written: never report a spurious empty
         }
-        SLOT.set(buffer, i, null); // plain: ordered before the volatile store below, which producers read before reusing the slot
-        CONSUMER_INDEX.setVolatile(this, c + 1); // volatile, not release: the consumer's half of the Dekker handshake with queued senders
-        if (sendersWaiting) {
-            lock.lock();
-            try {
-                dispatchLocked();
-            } finally {
-                unlockAndSignal();
+        SLOT.set(buffer, i, null); // plain: ordered before the store of the index below, which producers read before reusing the slot
+        if (consumerFenced) {
+            CONSUMER_INDEX.setVolatile(this, c + 1); // volatile: the consumer's half of the Dekker handshake with queued senders
+            if (sendersWaiting) {
+                quietReceives = 0;
+                dispatchFromConsumer();
+            } else if (++quietReceives == QUIET_RECEIVES) {
+                relax();
+            }
+        } else {
+            CONSUMER_INDEX.setRelease(this, c + 1); // release: relaxed mode, no sender relies on seeing it promptly (class comment)
+            if (sendersWaiting) { // a hint in this mode; the poller covers a stale read
+                consumerFenced = true;
+                dispatchFromConsumer();
             }
         }
         return (E) e;
+    }
+
+    private void dispatchFromConsumer() {
+        lock.lock();
+        try {
+            dispatchLocked();
+        } finally {
+            unlockAndSignal();
+        }
+    }
+
+    /** Leaves fenced mode unless a sender queued meanwhile (see the class comment). */
+    private void relax() {
+        quietReceives = 0;
+        consumerFenced = false; // volatile store, then volatile read: a queued sender that saw us fenced is seen here
+        if (sendersWaiting) {
+            consumerFenced = true;
+            dispatchFromConsumer();
+        }
     }
 
     private static Object awaitSlot(Object[] buffer, int i) {
@@ -580,4 +678,13 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
     }
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
+
+    /**
+     * Each thread's reusable waiter for blocking sends and reservations, so that a sender that
+     * parks allocates nothing. Reuse is safe because a queued waiter is claimed only under the
+     * queue lock while it is linked, and the owner reuses it only after it was unlinked and is
+     * DONE or CANCELLED; a late {@code complete()} by a dispatcher after that only unparks this
+     * same thread spuriously. A thread waits in one channel at a time.
+     */
+    private static final ThreadLocal<ParkingWaiter> SEND_WAITER = ThreadLocal.withInitial(ParkingWaiter::new);
 }
