@@ -13,7 +13,8 @@ import java.util.concurrent.Executor;
  * claimed the waiter first, the cancel returns false and the operation completes normally.
  *
  * <p>Completions run on the thread that completes the waiter (the sender, receiver or closer that
- * made the operation possible), or on the {@link Executor} given at creation.
+ * made the operation possible), or on the {@link Executor} given at creation; if that executor
+ * rejects the task, on the completing thread after all.
  *
  * @param <T> the result type of the future
  */
@@ -35,21 +36,33 @@ public abstract class FutureWaiter<T> extends Waiter {
      */
     protected abstract void withdraw();
 
-    /** Completes the user's future with a value, on the executor if one was given. */
+    /**
+     * Completes the user's future with a value, on the executor if one was given. If the executor
+     * rejects the task, the future is completed here instead: the operation has taken effect (a
+     * value may have been taken from the channel), so its result must not be dropped.
+     */
     protected final void succeed(T value) {
         if (executor == null) {
             future.succeed(value);
         } else {
-            executor.execute(() -> future.succeed(value));
+            try {
+                executor.execute(() -> future.succeed(value));
+            } catch (RuntimeException rejected) {
+                future.succeed(value);
+            }
         }
     }
 
-    /** Completes the user's future exceptionally, on the executor if one was given. */
+    /** Completes the user's future exceptionally, on the executor if one was given (see {@link #succeed}). */
     protected final void fail(Throwable failure) {
         if (executor == null) {
             future.fail(failure);
         } else {
-            executor.execute(() -> future.fail(failure));
+            try {
+                executor.execute(() -> future.fail(failure));
+            } catch (RuntimeException rejected) {
+                future.fail(failure);
+            }
         }
     }
 
