@@ -119,8 +119,6 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
     private volatile boolean sendersWaiting;
     /** The consumer's mode (see the class comment); written by the consumer only. */
     private volatile boolean consumerFenced;
-    /** Fenced receives in a row without waiting senders; plain: consumer only. */
-    private int quietReceives;
     /** Whether a poll is scheduled, and the delay of the next one; under {@link #lock}. */
     private boolean pollerArmed;
     private long pollDelayNanos = POLL_MIN_NANOS;
@@ -198,22 +196,22 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
     }
 
     /**
-     * Reads the consumer index and caches it for the other producers. Release store: a producer
-     * that reads the cache with acquire also sees the consumer's nulling of the slots below it,
-     * which happened before the consumer's store of the index we read.
+     * Whether {@code n} more units fit, given word {@code w}. Reads the consumer's index only when
+     * the cached copy says full, and writes the cache only when the fresh index shows room: a
+     * producer spinning on a full ring must not keep invalidating the producers' cache line.
      */
-    private long refreshConsumerIndexCache() {
-        final long c = lvConsumerIndex();
-        CONSUMER_INDEX_CACHE.setRelease(this, c);
-        return c;
-    }
-
-    /** Whether {@code n} more units fit, given word {@code w}; rereads the consumer index if needed. */
     private boolean fits(long w, int n) {
         if (used(w, laConsumerIndexCache()) + n <= capacity) {
             return true;
         }
-        return used(w, refreshConsumerIndexCache()) + n <= capacity;
+        final long c = lvConsumerIndex();
+        if (used(w, c) + n > capacity) {
+            return false;
+        }
+        // release: a producer that reads the cache with acquire also sees the consumer's nulling of
+        // the slots below c, which happened before the consumer's store of c that we read
+        CONSUMER_INDEX_CACHE.setRelease(this, c);
+        return true;
     }
 
     /** release: publishes the message (and what the sender wrote before sending it) to the consumer. */
