@@ -187,7 +187,7 @@ public final class Mpsc {
          * @throws InterruptedException if interrupted while waiting
          */
         public final boolean awaitClosed(Duration timeout) throws InterruptedException {
-            final long nanos = Math.max(0L, Timeouts.deadline(timeout) - System.nanoTime());
+            final long nanos = Timeouts.nanos(timeout);
             try {
                 core.closedFuture().get(nanos, TimeUnit.NANOSECONDS);
                 return true;
@@ -286,9 +286,9 @@ public final class Mpsc {
          */
         public boolean send(T value, Duration timeout) throws InterruptedException {
             requireValue(value);
-            final long deadline = Timeouts.deadline(timeout);
+            final long nanos = Timeouts.nanos(timeout);
             ensureOpen();
-            final int r = ring.send(value, true, deadline);
+            final int r = ring.send(value, true, nanos);
             if (r == BoundedMpscCore.CLOSED) {
                 throw closedFor(value);
             }
@@ -364,9 +364,9 @@ public final class Mpsc {
          * @throws ChannelClosedException if the receiver closed
          */
         public Permit<T> reserve(Duration timeout) throws InterruptedException {
-            final long deadline = Timeouts.deadline(timeout);
+            final long nanos = Timeouts.nanos(timeout);
             ensureOpen();
-            final int r = ring.reserve(1, true, deadline);
+            final int r = ring.reserve(1, true, nanos);
             if (r == BoundedMpscCore.CLOSED) {
                 throw new ChannelClosedException("the receiver is closed");
             }
@@ -833,7 +833,7 @@ public final class Mpsc {
          * @throws TimeoutException if the timeout passed with nothing to receive; nothing was taken
          */
         public T recv(Duration timeout) throws InterruptedException, TimeoutException {
-            final Object r = core.recv(true, Timeouts.deadline(timeout));
+            final Object r = core.recv(true, Timeouts.nanos(timeout));
             if (r == MpscCore.TIMED_OUT) {
                 throw new TimeoutException("nothing received within " + timeout);
             }

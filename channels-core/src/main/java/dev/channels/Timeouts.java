@@ -3,24 +3,27 @@ package dev.channels;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Turns a {@link Duration} into a {@link System#nanoTime()} deadline, saturating. */
+/**
+ * Turns a {@link Duration} into nanoseconds for the cores, which compute a deadline only if they
+ * have to wait (a timed operation that completes at once does not read the clock).
+ */
 final class Timeouts {
+    /** The longest wait: about 146 years, so that {@code nanoTime() + nanos} cannot overflow. */
+    static final long MAX_NANOS = Long.MAX_VALUE / 2;
+
     private Timeouts() {
     }
 
-    static long deadline(Duration timeout) {
+    /** The timeout in nanoseconds, 0 if negative, at most {@link #MAX_NANOS}. */
+    static long nanos(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
-        final long now = System.nanoTime();
         if (timeout.isNegative()) {
-            return now;
+            return 0L;
         }
-        long nanos;
         try {
-            nanos = timeout.toNanos();
+            return Math.min(timeout.toNanos(), MAX_NANOS);
         } catch (ArithmeticException tooLong) {
-            nanos = Long.MAX_VALUE;
+            return MAX_NANOS;
         }
-        // Saturate: a deadline past the end of the nanoTime range waits "forever" (292 years).
-        return nanos > Long.MAX_VALUE / 2 ? now + Long.MAX_VALUE / 2 : now + nanos;
     }
 }

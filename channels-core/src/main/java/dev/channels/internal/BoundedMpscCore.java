@@ -285,21 +285,26 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
      * Blocking send: {@link #OK}, {@link #CLOSED} or {@link #TIMEOUT}; on CLOSED, TIMEOUT or an
      * interrupt the value was not sent.
      */
-    public int send(E e, boolean timed, long deadline) throws InterruptedException {
+    public int send(E e, boolean timed, long timeoutNanos) throws InterruptedException {
         final int r = trySend(e);
-        return r != FULL ? r : acquireSlow(e, 1, timed, deadline);
+        return r != FULL ? r : acquireSlow(e, 1, timed, timeoutNanos);
     }
 
     /** Blocking reservation of {@code n >= 1} units: {@link #OK}, {@link #CLOSED} or {@link #TIMEOUT}. */
-    public int reserve(int n, boolean timed, long deadline) throws InterruptedException {
+    public int reserve(int n, boolean timed, long timeoutNanos) throws InterruptedException {
         final int r = tryReserve(n);
-        return r != FULL ? r : acquireSlow(null, n, timed, deadline);
+        return r != FULL ? r : acquireSlow(null, n, timed, timeoutNanos);
     }
 
-    private int acquireSlow(Object e, int n, boolean timed, long deadline) throws InterruptedException {
+    /** The waiting part of send and reserve; the deadline is computed here, once it must wait. */
+    private int acquireSlow(Object e, int n, boolean timed, long timeoutNanos) throws InterruptedException {
         if (Thread.interrupted()) {
             throw new InterruptedException();
         }
+        if (timed && timeoutNanos <= 0L) {
+            return TIMEOUT;
+        }
+        final long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         final SpinPolicy spin = txSpin;
         final int spins = spin.budget();
         for (int i = 0; i < spins; i++) {

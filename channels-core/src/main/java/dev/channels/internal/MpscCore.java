@@ -136,8 +136,12 @@ public abstract class MpscCore<E> extends MpscPad2 {
     /**
      * Blocking receive. Returns the message, null at end of stream, or {@link #TIMED_OUT}.
      * Consumer only.
+     *
+     * @param timed whether {@code timeoutNanos} applies
+     * @param timeoutNanos how long to wait, at most {@code Long.MAX_VALUE / 2}; the deadline is
+     *     computed only if the receive has to wait
      */
-    public final Object recv(boolean timed, long deadline) throws InterruptedException {
+    public final Object recv(boolean timed, long timeoutNanos) throws InterruptedException {
         E e = poll();
         if (e != null) {
             return e;
@@ -145,6 +149,10 @@ public abstract class MpscCore<E> extends MpscPad2 {
         if (terminated()) {
             return null;
         }
+        if (timed && timeoutNanos <= 0L) {
+            return TIMED_OUT;
+        }
+        final long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         final SpinPolicy spin = rxSpin;
         final int spins = spin.budget();
         for (int i = 0; i < spins; i++) {
@@ -155,6 +163,9 @@ public abstract class MpscCore<E> extends MpscPad2 {
             }
             if (terminated()) {
                 return null;
+            }
+            if (timed && (i & 63) == 63 && deadline - System.nanoTime() <= 0L) {
+                return TIMED_OUT;
             }
         }
         if (spins > 0) {
