@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -75,8 +74,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the dispatch after a short delay (doubling from {@link #POLL_MIN_NANOS} to
  * {@link #POLL_MAX_NANOS}), until the queue is empty or the consumer is fenced; the consumer's next
  * receive switches it to fenced mode anyway. Release stores become visible in bounded time, so the
- * poller always finds the slot. The poller runs on the JDK's shared delayed scheduler
- * ({@link CompletableFuture#delayedExecutor}).
+ * poller always finds the slot. The poller runs on one daemon thread shared by all channels
+ * ({@link Poller}), started the first time it is needed.
  *
  * <h2>Differences from Tokio</h2>
  * A reservation larger than the capacity is a bad argument here (IllegalArgumentException in the
@@ -128,8 +127,9 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
     /** The FIFO queue of waiting senders; under {@link #lock}. */
     private Waiter head;
     private Waiter tail;
-    /** Claimed waiters to complete after unlocking, linked by {@code next}; under {@link #lock}. */
+    /** Claimed waiters to complete after unlocking, in claim order, linked by {@code next}; under {@link #lock}. */
     private Waiter signals;
+    private Waiter signalsTail;
     /** Whether the receiver must be woken after unlocking; under {@link #lock}. */
     private boolean wakeReceiverPending;
 
@@ -196,23 +196,25 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
     }
 
     /**
-     * Whether {@code n} more units fit, given word {@code w}. Reads the consumer's index only when
-     * the cached copy says full, and writes the cache only when the fresh index shows room: a
-     * producer spinning on a full ring must not keep invalidating the producers' cache line.
+     * The admission check of trySend and tryReserve, given a word {@code w} and a consumer index
+     * {@code c} read <em>before</em> it (so that {@code c <= P(w)}: every index the consumer has
+     * passed was claimed by then). Returns {@link #FITS} if {@code n} units fit; {@link #FULL_NOW}
+     * if the channel was full when {@code w} was read; otherwise a fresh consumer index with which
+     * to repeat the check against a word read after it.
+     * It reads the consumer's line only when {@code c} says full, and the verdict full needs two
+     * equal reads of the consumer index around a word: then {@code used} was exact for that word.
      */
-    private boolean fits(long w, int n) {
-        if (used(w, laConsumerIndexCache()) + n <= capacity) {
-            return true;
+    private long admit(long w, long c, boolean fresh, int n) {
+        if (used(w, c) + n <= capacity) {
+            return FITS;
         }
-        final long c = lvConsumerIndex();
-        if (used(w, c) + n > capacity) {
-            return false;
-        }
-        // release: a producer that reads the cache with acquire also sees the consumer's nulling of
-        // the slots below c, which happened before the consumer's store of c that we read
-        CONSUMER_INDEX_CACHE.setRelease(this, c);
-        return true;
+        final long now = lvConsumerIndex();
+        return fresh && now == c ? FULL_NOW : now;
     }
+
+    /** admit()'s verdicts; a consumer index is never negative. */
+    private static final long FITS = -1L;
+    private static final long FULL_NOW = -2L;
 
     /** release: publishes the message (and what the sender wrote before sending it) to the consumer. */
     private void soSlot(long index, Object e) {
@@ -223,22 +225,43 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
 
     /** Non-blocking send: {@link #OK}, {@link #FULL} or {@link #CLOSED}. Allocates nothing. */
     public int trySend(E e) {
+        long c = laConsumerIndexCache(); // before the word: see admit()
+        boolean fresh = false;
         for (;;) {
             final long w = lvState();
             if ((w & (RX_CLOSED | TX_WAITING)) != 0) {
                 return (w & RX_CLOSED) != 0 ? CLOSED : FULL;
             }
-            if (!fits(w, 1)) {
-                return FULL;
+            final long admitted = admit(w, c, fresh, 1);
+            if (admitted != FITS) {
+                if (admitted == FULL_NOW) {
+                    return FULL;
+                }
+                c = admitted;
+                fresh = true;
+                continue;
             }
             if (casState(w, (w + P_ONE) & ~RX_WAITING)) {
                 soSlot(p(w), e);
+                if (fresh) {
+                    updateConsumerIndexCache(c);
+                }
                 if ((w & RX_WAITING) != 0) {
                     wakeReceiver();
                 }
                 return OK;
             }
         }
+    }
+
+    /**
+     * Shares a fresher consumer index with the other producers; written only after it showed
+     * room, so that producers spinning on a full ring do not keep invalidating their line.
+     * Release: a producer that reads the cache with acquire also sees the consumer's nulling of
+     * the slots below it, which happened before the consumer's store of the index.
+     */
+    private void updateConsumerIndexCache(long c) {
+        CONSUMER_INDEX_CACHE.setRelease(this, c);
     }
 
     /**
@@ -264,6 +287,8 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
 
     /** Non-blocking reservation of {@code n} units: {@link #OK}, {@link #FULL} or {@link #CLOSED}. */
     public int tryReserve(int n) {
+        long c = laConsumerIndexCache(); // before the word: see admit()
+        boolean fresh = false;
         for (;;) {
             final long w = lvState();
             if ((w & RX_CLOSED) != 0) {
@@ -272,10 +297,22 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
             if (n == 0) {
                 return OK;
             }
-            if ((w & TX_WAITING) != 0 || !fits(w, n)) {
+            if ((w & TX_WAITING) != 0) {
                 return FULL;
             }
+            final long admitted = admit(w, c, fresh, n);
+            if (admitted != FITS) {
+                if (admitted == FULL_NOW) {
+                    return FULL;
+                }
+                c = admitted;
+                fresh = true;
+                continue;
+            }
             if (casState(w, w + n * R_ONE)) {
+                if (fresh) {
+                    updateConsumerIndexCache(c);
+                }
                 return OK;
             }
         }
@@ -322,7 +359,24 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
         if (spins > 0) {
             spin.failed();
         }
-        final ParkingWaiter w = SEND_WAITER.get().rearm();
+        ParkingWaiter w = SEND_WAITER.get();
+        if (w.inUse) {
+            // This thread is already queued as a sender further up its stack: a continuation it
+            // is running (an async completion) sends again. Use a waiter of its own.
+            w = new ParkingWaiter();
+        }
+        w.rearm();
+        w.inUse = true;
+        try {
+            return awaitGrant(w, e, n, timed, deadline);
+        } finally {
+            w.inUse = false;
+            w.item = null;
+        }
+    }
+
+    private int awaitGrant(ParkingWaiter w, Object e, int n, boolean timed, long deadline)
+            throws InterruptedException {
         w.item = e;
         w.needed = n;
         w.assigned = 0;
@@ -447,11 +501,12 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
                 releaseLocked(n);
                 continue;
             }
+            final long c = lvConsumerIndex(); // before the word, so that c <= P(w)
             final long w = lvState();
             if ((w & RX_CLOSED) != 0) {
                 return; // the closer rejects the whole queue
             }
-            final int free = capacity - used(w, lvConsumerIndex());
+            final int free = capacity - used(w, c);
             if (free <= 0) {
                 return;
             }
@@ -474,8 +529,7 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
                     }
                 }
                 n.outcome = GRANTED;
-                n.next = signals;
-                signals = n;
+                addSignal(n);
             } else {
                 releaseLocked(n); // cancelled, or a select that was won elsewhere
             }
@@ -577,21 +631,70 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
         }
     }
 
-    /** Unlocks, then completes the waiters claimed under the lock and wakes the receiver if due. */
+    private void addSignal(Waiter n) {
+        if (signalsTail == null) {
+            signals = n;
+        } else {
+            signalsTail.next = n;
+        }
+        signalsTail = n;
+    }
+
+    /**
+     * Unlocks, then completes the waiters claimed under the lock, in claim order, and wakes the
+     * receiver if due. Parked threads are released first: completing a future runs its
+     * continuations, which may take long, and must not hold up senders granted before it.
+     */
     private void unlockAndSignal() {
         Waiter s = signals;
         signals = null;
+        signalsTail = null;
         final boolean wake = wakeReceiverPending;
         wakeReceiverPending = false;
         final long pollDelay = schedulePollPending ? pollDelayNanos : 0L;
         schedulePollPending = false;
         lock.unlock();
         if (pollDelay != 0L) {
-            CompletableFuture.delayedExecutor(pollDelay, TimeUnit.NANOSECONDS).execute(() -> runPoller(pollDelay));
+            Poller.schedule(() -> runPoller(pollDelay), pollDelay);
         }
         if (wake) {
             wakeReceiver();
         }
+        if (s == null) {
+            return;
+        }
+        // Split into parked threads and futures, keeping claim order; nothing is completed yet,
+        // so no owner can be reusing a waiter (and its next link) while we relink them.
+        Waiter parked = null;
+        Waiter parkedTail = null;
+        Waiter futures = null;
+        Waiter futuresTail = null;
+        while (s != null) {
+            final Waiter next = s.next;
+            s.next = null;
+            if (s instanceof ParkingWaiter) {
+                if (parkedTail == null) {
+                    parked = s;
+                } else {
+                    parkedTail.next = s;
+                }
+                parkedTail = s;
+            } else {
+                if (futuresTail == null) {
+                    futures = s;
+                } else {
+                    futuresTail.next = s;
+                }
+                futuresTail = s;
+            }
+            s = next;
+        }
+        completeAll(parked);
+        completeAll(futures);
+    }
+
+    /** Completes a list of claimed waiters; each link is read and cleared before its waiter completes. */
+    private static void completeAll(Waiter s) {
         while (s != null) {
             final Waiter next = s.next;
             s.next = null;
@@ -609,8 +712,7 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
                 releaseLocked(n);
                 if (n.tryClaim()) {
                     n.outcome = REJECTED;
-                    n.next = signals;
-                    signals = n;
+                    addSignal(n);
                 }
             }
             clearSendersWaiting();

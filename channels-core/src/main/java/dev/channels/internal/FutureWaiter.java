@@ -2,6 +2,8 @@ package dev.channels.internal;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import java.util.Objects;
 
 /**
  * The pending-future face of {@link Waiter}: an asynchronous operation that had to wait.
@@ -111,6 +113,23 @@ public abstract class FutureWaiter<T> extends Waiter {
         @Override
         public boolean completeExceptionally(Throwable ex) {
             return withdraw() && super.completeExceptionally(ex);
+        }
+
+        /** Completing from outside withdraws the operation first; see {@link #cancel(boolean)}. */
+        @Override
+        public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
+            Objects.requireNonNull(supplier, "supplier");
+            Objects.requireNonNull(executor, "executor");
+            return withdraw() ? super.completeAsync(supplier, executor) : this;
+        }
+
+        /** Completing from outside withdraws the operation first; see {@link #cancel(boolean)}. */
+        @Override
+        public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier) {
+            Objects.requireNonNull(supplier, "supplier");
+            // not super.completeAsync(supplier): it calls the overridden two-argument form, which
+            // would try to withdraw a second time
+            return withdraw() ? super.completeAsync(supplier, defaultExecutor()) : this;
         }
 
         @Override

@@ -17,6 +17,12 @@ public class ParkingWaiter extends Waiter {
     /** volatile: written by the owner before it publishes the waiter, read by the waker. */
     private volatile Thread thread;
 
+    /**
+     * Whether the owning thread is using this (per-thread, reusable) waiter; plain: only the
+     * owning thread reads and writes it.
+     */
+    boolean inUse;
+
     public ParkingWaiter() {
     }
 
