@@ -885,7 +885,9 @@ public final class Mpsc {
         /**
          * Waits for at least one message, then moves up to {@code limit} available messages into
          * {@code buffer}, in order. {@code limit == 0} returns 0 at once. The existing contents of
-         * {@code buffer} are left as they are.
+         * {@code buffer} are left as they are. A message is taken from the channel only once
+         * {@code buffer.add} has accepted it: if {@code add} throws, the exception propagates and
+         * that message is still the next to be received.
          *
          * @param buffer where the messages are added
          * @param limit the most messages to add
@@ -901,14 +903,14 @@ public final class Mpsc {
             if (limit == 0) {
                 return 0;
             }
-            final T first = recv();
-            if (first == null) {
-                return 0;
-            }
-            buffer.add(first);
-            int n = 1;
-            for (T e; n < limit && (e = core.poll()) != null; n++) {
+            T e = core.awaitMessage();
+            int n = 0;
+            // Each message is taken only after buffer.add accepted it: if add throws, that message
+            // stays in the channel for the next receive.
+            for (; e != null; e = n < limit ? core.peek() : null) {
                 buffer.add(e);
+                core.skip();
+                n++;
             }
             return n;
         }

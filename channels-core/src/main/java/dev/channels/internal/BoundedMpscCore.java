@@ -642,8 +642,9 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
 
     /**
      * Unlocks, then completes the waiters claimed under the lock, in claim order, and wakes the
-     * receiver if due. Parked threads are released first: completing a future runs its
-     * continuations, which may take long, and must not hold up senders granted before it.
+     * receiver if due. Parked threads are released first, then the receiver, then futures:
+     * waking an async receive or completing a future runs continuations, which may take long, and
+     * must not hold up senders granted before them.
      */
     private void unlockAndSignal() {
         Waiter s = signals;
@@ -657,10 +658,10 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
         if (pollDelay != 0L) {
             Poller.schedule(() -> runPoller(pollDelay), pollDelay);
         }
-        if (wake) {
-            wakeReceiver();
-        }
         if (s == null) {
+            if (wake) {
+                wakeReceiver();
+            }
             return;
         }
         // Split into parked threads and futures, keeping claim order; nothing is completed yet,
@@ -690,6 +691,9 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
             s = next;
         }
         completeAll(parked);
+        if (wake) {
+            wakeReceiver(); // may run a receive's continuation: after the parked senders are released
+        }
         completeAll(futures);
     }
 
@@ -727,16 +731,41 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
     @SuppressWarnings("unchecked")
     public E poll() {
         final long c = lpConsumerIndex(); // plain: only the consumer writes it
+        final Object e = peekAt(c);
+        if (e != null) {
+            consume(c);
+        }
+        return (E) e;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public E peek() {
+        return (E) peekAt(lpConsumerIndex()); // plain: only the consumer writes it
+    }
+
+    @Override
+    public void skip() {
+        consume(lpConsumerIndex()); // plain: only the consumer writes it
+    }
+
+    /** The message at consumer index {@code c}, or null if no producer has claimed {@code c}. */
+    private Object peekAt(long c) {
         final Object[] buffer = this.buffer;
         final int i = (int) c & mask;
-        Object e = SLOT.getAcquire(buffer, i); // acquire: pairs with the producer's release store
-        if (e == null) {
-            if (p(lvState()) == (c & MOD)) {
-                return null; // no producer has claimed index c: empty
-            }
-            e = awaitSlot(buffer, i); // claimed, not yet written: never report a spurious empty
+        final Object e = SLOT.getAcquire(buffer, i); // acquire: pairs with the producer's release store
+        if (e != null) {
+            return e;
         }
-        SLOT.set(buffer, i, null); // plain: ordered before the store of the index below, which producers read before reusing the slot
+        if (p(lvState()) == (c & MOD)) {
+            return null; // no producer has claimed index c: empty
+        }
+        return awaitSlot(buffer, i); // claimed, not yet written: never report a spurious empty
+    }
+
+    /** Takes the message at {@code c} out of the ring: its slot's capacity goes back. */
+    private void consume(long c) {
+        SLOT.set(buffer, (int) c & mask, null); // plain: ordered before the store of the index below, which producers read before reusing the slot
         if (consumerFenced) {
             CONSUMER_INDEX.setVolatile(this, c + 1); // volatile: the consumer's half of the Dekker handshake with queued senders
             if (sendersWaiting) {
@@ -752,7 +781,6 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
                 dispatchFromConsumer();
             }
         }
-        return (E) e;
     }
 
     private void dispatchFromConsumer() {

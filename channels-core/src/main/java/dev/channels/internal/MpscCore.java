@@ -78,6 +78,12 @@ public abstract class MpscCore<E> extends MpscPad2 {
      */
     public abstract E poll();
 
+    /** The next message without taking it, or null as for {@link #poll()}. Consumer only. */
+    public abstract E peek();
+
+    /** Takes the message that {@link #peek()} returned. Consumer only. */
+    public abstract void skip();
+
     /** True if, in producer word {@code w}, every claimed index below is received and no permit is outstanding. */
     abstract boolean drained(long w, long consumerIndex);
 
@@ -142,7 +148,27 @@ public abstract class MpscCore<E> extends MpscPad2 {
      *     computed only if the receive has to wait
      */
     public final Object recv(boolean timed, long timeoutNanos) throws InterruptedException {
-        E e = poll();
+        final E e = poll();
+        return e != null ? e : recvSlow(true, timed, timeoutNanos);
+    }
+
+    /**
+     * Waits until a message can be received, without taking it: returns it (as {@link #peek()}
+     * would), or null at end of stream. Consumer only.
+     */
+    public final E awaitMessage() throws InterruptedException {
+        @SuppressWarnings("unchecked")
+        final E e = (E) recvSlow(false, false, 0L);
+        return e;
+    }
+
+    /** next message: taken ({@link #poll()}) or only looked at ({@link #peek()}). */
+    private E next(boolean take) {
+        return take ? poll() : peek();
+    }
+
+    private Object recvSlow(boolean take, boolean timed, long timeoutNanos) throws InterruptedException {
+        E e = next(take);
         if (e != null) {
             return e;
         }
@@ -157,7 +183,7 @@ public abstract class MpscCore<E> extends MpscPad2 {
         final int spins = spin.budget();
         for (int i = 0; i < spins; i++) {
             SpinPolicy.spin(i);
-            if ((e = poll()) != null) {
+            if ((e = next(take)) != null) {
                 spin.succeeded();
                 return e;
             }
@@ -179,7 +205,7 @@ public abstract class MpscCore<E> extends MpscPad2 {
             w.rearm();
             registerRxWaiter(w);
             // Second look of the Dekker handshake: anything claimed before our registration.
-            if ((e = poll()) != null || terminated()) {
+            if ((e = next(take)) != null || terminated()) {
                 w.tryCancel();
                 return e;
             }
@@ -196,7 +222,7 @@ public abstract class MpscCore<E> extends MpscPad2 {
                 }
                 return TIMED_OUT;
             }
-            if ((e = poll()) != null) {
+            if ((e = next(take)) != null) {
                 return e;
             }
             if (terminated()) {

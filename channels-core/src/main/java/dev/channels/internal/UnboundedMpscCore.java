@@ -137,6 +137,29 @@ public final class UnboundedMpscCore<E> extends MpscCore<E> {
     @SuppressWarnings("unchecked")
     public E poll() {
         final long c = lpConsumerIndex(); // plain: only the consumer writes it
+        final Object e = peekAt(c);
+        if (e != null) {
+            consume(c);
+        }
+        return (E) e;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public E peek() {
+        return (E) peekAt(lpConsumerIndex()); // plain: only the consumer writes it
+    }
+
+    @Override
+    public void skip() {
+        consume(lpConsumerIndex()); // plain: only the consumer writes it
+    }
+
+    /**
+     * The message at consumer index {@code c}, or null if no producer has claimed {@code c}.
+     * Moves {@code consumerChunk} to the chunk holding {@code c} (idempotent).
+     */
+    private Object peekAt(long c) {
         Chunk chunk = (Chunk) consumerChunk; // plain: consumer only
         int offset = (int) (c - chunk.base);
         if (offset == CHUNK) {
@@ -162,9 +185,14 @@ public final class UnboundedMpscCore<E> extends MpscCore<E> {
                 SpinPolicy.spin(spin); // claimed, not yet written: never report a spurious empty
             }
         }
-        SLOT.set(slots, offset, null); // plain: only lets the message be collected; no producer reuses the slot
+        return e;
+    }
+
+    /** Takes the message at {@code c} (already peeked, so its chunk is consumerChunk). */
+    private void consume(long c) {
+        final Chunk chunk = (Chunk) consumerChunk; // plain: consumer only
+        SLOT.set(chunk.slots, (int) (c - chunk.base), null); // plain: only lets the message be collected; no producer reuses the slot
         CONSUMER_INDEX.setRelease(this, c + 1); // release: no sender waits on it (see the class comment)
-        return (E) e;
     }
 
     private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Object[].class);
