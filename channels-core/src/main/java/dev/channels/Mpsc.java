@@ -862,7 +862,10 @@ public final class Mpsc {
          * Receives asynchronously: the stage completes with the next message, or with null at end
          * of stream. If cancelling its {@code toCompletableFuture()} returns true, no message was
          * taken. Continuations of a receive that had to wait run on the thread that sent the
-         * message (or closed the channel).
+         * message (or closed the channel). When a message is already there the stage is returned
+         * completed, and a continuation attached to it runs at once on the calling thread: a
+         * receive loop written as continuations that call {@code recvAsync()} again recurses
+         * while messages are queued; loop with {@code thenComposeAsync} or an executor instead.
          *
          * @return a stage completed with the next message, or null at end of stream
          */

@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -229,8 +230,9 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
         boolean fresh = false;
         for (;;) {
             final long w = lvState();
-            if ((w & (RX_CLOSED | TX_WAITING)) != 0) {
-                return (w & RX_CLOSED) != 0 ? CLOSED : FULL;
+            if ((w & (CLOSED_MASK | TX_WAITING)) != 0) {
+                // SENDERS_GONE here: a send racing the close of its own handle (onSendersGone())
+                return (w & CLOSED_MASK) != 0 ? CLOSED : FULL;
             }
             final long admitted = admit(w, c, fresh, 1);
             if (admitted != FITS) {
@@ -291,7 +293,7 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
         boolean fresh = false;
         for (;;) {
             final long w = lvState();
-            if ((w & RX_CLOSED) != 0) {
+            if ((w & CLOSED_MASK) != 0) {
                 return CLOSED;
             }
             if (n == 0) {
@@ -451,7 +453,7 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
     private boolean enqueue(Waiter w) {
         lock.lock();
         try {
-            if ((lvState() & RX_CLOSED) != 0) {
+            if ((lvState() & CLOSED_MASK) != 0) {
                 return false;
             }
             w.queued = true;
@@ -503,7 +505,7 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
             }
             final long c = lvConsumerIndex(); // before the word, so that c <= P(w)
             final long w = lvState();
-            if ((w & RX_CLOSED) != 0) {
+            if ((w & CLOSED_MASK) != 0) {
                 return; // the closer rejects the whole queue
             }
             final int free = capacity - used(w, c);
@@ -548,7 +550,11 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
         }
     }
 
-    /** The poller's run: dispatch again, and reschedule while the window stays open. */
+    /**
+     * The poller's run: dispatch again, and reschedule while the window stays open. What the
+     * dispatch releases is completed by {@link #unlockAndSignal(boolean)} with continuations
+     * handed to the common pool, so that user code never runs on the shared poller thread.
+     */
     private void runPoller(long delay) {
         lock.lock();
         try {
@@ -562,7 +568,7 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
                 pollDelayNanos = POLL_MIN_NANOS;
             }
         } finally {
-            unlockAndSignal();
+            unlockAndSignal(true);
         }
     }
 
@@ -647,6 +653,11 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
      * must not hold up senders granted before them.
      */
     private void unlockAndSignal() {
+        unlockAndSignal(false);
+    }
+
+    /** As {@link #unlockAndSignal()}; with {@code offload}, continuations run on the common pool. */
+    private void unlockAndSignal(boolean offload) {
         Waiter s = signals;
         signals = null;
         signalsTail = null;
@@ -660,7 +671,7 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
         }
         if (s == null) {
             if (wake) {
-                wakeReceiver();
+                runContinuations(offload, true, null);
             }
             return;
         }
@@ -691,8 +702,18 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
             s = next;
         }
         completeAll(parked);
+        // Waking an async receive or completing a future runs continuations: after the parked
+        // senders are released.
+        runContinuations(offload, wake, futures);
+    }
+
+    private void runContinuations(boolean offload, boolean wake, Waiter futures) {
+        if (offload) {
+            ForkJoinPool.commonPool().execute(() -> runContinuations(false, wake, futures));
+            return;
+        }
         if (wake) {
-            wakeReceiver(); // may run a receive's continuation: after the parked senders are released
+            wakeReceiver();
         }
         completeAll(futures);
     }
@@ -705,6 +726,11 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
             s.complete();
             s = next;
         }
+    }
+
+    @Override
+    void onSendersGone() {
+        onReceiverClosed(); // the same: reject whatever is queued
     }
 
     @Override

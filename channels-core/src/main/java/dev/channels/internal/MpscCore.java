@@ -99,6 +99,13 @@ public abstract class MpscCore<E> extends MpscPad2 {
     /** Called once, after RX_CLOSED is set: fail queued senders. */
     abstract void onReceiverClosed();
 
+    /**
+     * Called once, after SENDERS_GONE is set. A send can still be in flight then only if it races
+     * the close of its own handle (a misuse): such sends fail and hand their value back rather
+     * than deliver a message after end of stream was reported.
+     */
+    abstract void onSendersGone();
+
     // ------------------------------------------------------------------ accessors
 
     final long lvState() {
@@ -274,9 +281,16 @@ public abstract class MpscCore<E> extends MpscPad2 {
             } else if (terminated()) {
                 succeed(null);
             } else {
-                // Nothing for us after all (a stale claim): wait again.
+                // Nothing for us after all (a stale claim): wait again. Publish ourselves while
+                // still DONE (neither claimable nor cancellable), and only then become WAITING: a
+                // cancel can then only come after the publication, and its clearRxWaiter() cannot
+                // be undone by a late store of ours over a newer waiter of the receiver's.
+                rxWaiter = this;
                 reset();
-                arm();
+                STATE.getAndBitwiseOr(MpscCore.this, RX_WAITING); // sequentially consistent: as in registerRxWaiter()
+                if (readyToDeliver() && tryClaim()) {
+                    complete();
+                }
             }
         }
 
@@ -375,8 +389,8 @@ public abstract class MpscCore<E> extends MpscPad2 {
 
     /** Removes a strong sender; the last one marks the channel SENDERS_GONE and wakes the receiver. */
     public final void dropSender() {
-        if ((int) SENDER_COUNT.getAndAdd(this, -1) == 1) {
-            setFlagAndWake(SENDERS_GONE);
+        if ((int) SENDER_COUNT.getAndAdd(this, -1) == 1 && setFlagAndWake(SENDERS_GONE)) {
+            onSendersGone();
         }
     }
 

@@ -6,8 +6,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The one daemon thread on which bounded channels re-run their dispatch while a queued sender
  * cannot yet rely on the consumer's fence (see {@link BoundedMpscCore}). Created on first use; a
- * task is a lock, a dispatch and the completions it releases. Completions of asynchronous sends
- * granted by a poll, and the continuations they run, therefore run on this thread.
+ * task is a lock and a dispatch; it unparks the senders it grants, and hands the completions of
+ * asynchronous operations (which run user continuations) to the common pool.
  */
 final class Poller {
     private Poller() {

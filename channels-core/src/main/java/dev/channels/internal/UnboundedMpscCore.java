@@ -86,12 +86,17 @@ public final class UnboundedMpscCore<E> extends MpscCore<E> {
         // nobody waits to send into an unbounded channel
     }
 
+    @Override
+    void onSendersGone() {
+        // nobody waits to send into an unbounded channel
+    }
+
     /** Sends: {@link #OK} or {@link #CLOSED}. */
     public int send(E e) {
         for (;;) {
             final long w = lvState();
-            if ((w & RX_CLOSED) != 0) {
-                return CLOSED;
+            if ((w & CLOSED_MASK) != 0) {
+                return CLOSED; // SENDERS_GONE here: a send racing the close of its own handle
             }
             final Chunk chunk = (Chunk) producerChunk; // volatile, and before the CAS: see the class comment
             if (casState(w, (w + P_ONE) & ~RX_WAITING)) {
