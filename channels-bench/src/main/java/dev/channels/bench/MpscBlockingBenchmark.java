@@ -54,9 +54,8 @@ import java.util.concurrent.TimeUnit;
  *   {@code received}.</li>
  * </ol>
  * The hatch costs every operation one read of {@code stopMeasurement} (a plain load on x86) in all
- * implementations alike. The timed forms themselves are the API under test, with their own costs:
- * ours computes a deadline ({@link System#nanoTime()}) on every call, the JDK queues only when they
- * have to wait.
+ * implementations alike. The timed forms themselves are the API under test; like the JDK queues,
+ * ours reads the clock ({@link System#nanoTime()}) only when an operation has to wait.
  *
  * <p>Run with {@code -prof gc}: ours is expected to allocate 0 B/op in steady state (a waiting
  * thread reuses a thread-local waiter); {@code ArrayBlockingQueue} allocates a queue node each time
