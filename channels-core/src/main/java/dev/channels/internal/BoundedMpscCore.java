@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -52,31 +51,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * queue: it is assigned to the head waiter (partially, for a multi-permit reservation) by
  * {@link #dispatchLocked()}, which for a send also enqueues the waiter's value itself, so that a
  * woken sender finds its message already in the ring.
- * <h2>How the consumer notices waiting senders: the adaptive fence</h2>
+ * <h2>How the consumer notices waiting senders</h2>
  * The consumer learns that senders wait through {@link #sendersWaiting}, a flag on a cold cache
  * line set while the queue is non-empty. Noticing it reliably is a Dekker handshake: the waiter
- * stores the flag and then re-reads the consumer index; the consumer stores the consumer index and
- * then reads the flag; both pairs must be sequentially consistent, or both sides can miss each
- * other and strand a sender while a slot is free. A sequentially consistent store is a full fence,
- * which a receive should not pay when nobody waits. So the consumer has two modes:
- * <ul>
- *   <li><b>relaxed</b> ({@link #consumerFenced} false, the initial mode): the consumer index is
- *       published with a release store, and the flag is read as a hint. When the consumer sees the
- *       flag it switches to fenced mode and dispatches.</li>
- *   <li><b>fenced</b>: the index is published with a volatile store followed by a volatile read of
- *       the flag: the full handshake. After {@link #QUIET_RECEIVES} receives in a row without
- *       waiting senders it goes back to relaxed, by storing {@code consumerFenced = false} and then
- *       reading the flag once more (volatile): if a sender queued meanwhile, it stays fenced.</li>
- * </ul>
- * A queued sender that finds the consumer fenced (it reads {@code consumerFenced} after the flag was
- * set) is safe: the consumer cannot go back to relaxed without seeing the flag. While the consumer
- * is relaxed, a queued sender is not yet safe, because the consumer's last release store may not
- * have been visible to the sender's re-read. For that window one <em>poller</em> per channel re-runs
- * the dispatch after a short delay (doubling from {@link #POLL_MIN_NANOS} to
- * {@link #POLL_MAX_NANOS}), until the queue is empty or the consumer is fenced; the consumer's next
- * receive switches it to fenced mode anyway. Release stores become visible in bounded time, so the
- * poller always finds the slot. The poller runs on one daemon thread shared by all channels
- * ({@link Poller}), started the first time it is needed.
+ * stores the flag and then re-reads the consumer index (in its dispatch); the consumer stores the
+ * consumer index and then reads the flag. Both pairs must be sequentially consistent, or both sides
+ * can miss each other and strand a sender while a slot is free. So a receive publishes its index
+ * with a volatile store (one full fence; still no read-modify-write), where DESIGN.md's sketch has
+ * a release store. A relaxed mode (release stores until senders queue) was tried and removed: a
+ * sender queued while the consumer is relaxed cannot rely on the consumer seeing it, and covering
+ * that window needs a timer per channel, whose tasks pile up under channel churn.
  *
  * <h2>Differences from Tokio</h2>
  * A reservation larger than the capacity is a bad argument here (IllegalArgumentException in the
@@ -109,21 +93,8 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
     private final int mask;
     private final int capacity;
 
-    /** Receives in a row without waiting senders after which a fenced consumer relaxes. */
-    static final int QUIET_RECEIVES = 1024;
-    /** First and largest delay of the poller (see the class comment). */
-    static final long POLL_MIN_NANOS = 20_000L;
-    static final long POLL_MAX_NANOS = 10_000_000L;
-
     /** Whether the sender queue is non-empty; volatile: half of the consumer's Dekker handshake. */
     private volatile boolean sendersWaiting;
-    /** The consumer's mode (see the class comment); written by the consumer only. */
-    private volatile boolean consumerFenced;
-    /** Whether a poll is scheduled, and the delay of the next one; under {@link #lock}. */
-    private boolean pollerArmed;
-    private long pollDelayNanos = POLL_MIN_NANOS;
-    /** Whether a poll must be scheduled after unlocking; under {@link #lock}. */
-    private boolean schedulePollPending;
     private final ReentrantLock lock = new ReentrantLock();
     /** The FIFO queue of waiting senders; under {@link #lock}. */
     private Waiter head;
@@ -470,7 +441,6 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
             }
             tail = w;
             dispatchLocked();
-            armPollerIfNeededLocked();
             return true;
         } finally {
             unlockAndSignal();
@@ -537,39 +507,6 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
             }
         }
         clearSendersWaiting();
-    }
-
-    /**
-     * Schedules the poller if senders wait and the consumer is relaxed. The volatile read of
-     * consumerFenced comes after sendersWaiting was set (see the class comment).
-     */
-    private void armPollerIfNeededLocked() {
-        if (head != null && !pollerArmed && !consumerFenced) {
-            pollerArmed = true;
-            schedulePollPending = true;
-        }
-    }
-
-    /**
-     * The poller's run: dispatch again, and reschedule while the window stays open. What the
-     * dispatch releases is completed by {@link #unlockAndSignal(boolean)} with continuations
-     * handed to the common pool, so that user code never runs on the shared poller thread.
-     */
-    private void runPoller(long delay) {
-        lock.lock();
-        try {
-            pollerArmed = false;
-            dispatchLocked();
-            if (head != null && !consumerFenced) {
-                pollDelayNanos = Math.min(delay << 1, POLL_MAX_NANOS);
-                pollerArmed = true;
-                schedulePollPending = true;
-            } else {
-                pollDelayNanos = POLL_MIN_NANOS;
-            }
-        } finally {
-            unlockAndSignal(true);
-        }
     }
 
     private void clearSendersWaiting() {
@@ -653,25 +590,15 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
      * must not hold up senders granted before them.
      */
     private void unlockAndSignal() {
-        unlockAndSignal(false);
-    }
-
-    /** As {@link #unlockAndSignal()}; with {@code offload}, continuations run on the common pool. */
-    private void unlockAndSignal(boolean offload) {
         Waiter s = signals;
         signals = null;
         signalsTail = null;
         final boolean wake = wakeReceiverPending;
         wakeReceiverPending = false;
-        final long pollDelay = schedulePollPending ? pollDelayNanos : 0L;
-        schedulePollPending = false;
         lock.unlock();
-        if (pollDelay != 0L) {
-            Poller.schedule(() -> runPoller(pollDelay), pollDelay);
-        }
         if (s == null) {
             if (wake) {
-                runContinuations(offload, true, null);
+                wakeReceiver();
             }
             return;
         }
@@ -704,14 +631,6 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
         completeAll(parked);
         // Waking an async receive or completing a future runs continuations: after the parked
         // senders are released.
-        runContinuations(offload, wake, futures);
-    }
-
-    private void runContinuations(boolean offload, boolean wake, Waiter futures) {
-        if (offload) {
-            ForkJoinPool.commonPool().execute(() -> runContinuations(false, wake, futures));
-            return;
-        }
         if (wake) {
             wakeReceiver();
         }
@@ -792,20 +711,9 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
     /** Takes the message at {@code c} out of the ring: its slot's capacity goes back. */
     private void consume(long c) {
         SLOT.set(buffer, (int) c & mask, null); // plain: ordered before the store of the index below, which producers read before reusing the slot
-        if (consumerFenced) {
-            CONSUMER_INDEX.setVolatile(this, c + 1); // volatile: the consumer's half of the Dekker handshake with queued senders
-            if (sendersWaiting) {
-                quietReceives = 0;
-                dispatchFromConsumer();
-            } else if (++quietReceives == QUIET_RECEIVES) {
-                relax();
-            }
-        } else {
-            CONSUMER_INDEX.setRelease(this, c + 1); // release: relaxed mode, no sender relies on seeing it promptly (class comment)
-            if (sendersWaiting) { // a hint in this mode; the poller covers a stale read
-                consumerFenced = true;
-                dispatchFromConsumer();
-            }
+        CONSUMER_INDEX.setVolatile(this, c + 1); // volatile, not release: the consumer's half of the Dekker handshake with queued senders
+        if (sendersWaiting) {
+            dispatchFromConsumer();
         }
     }
 
@@ -815,16 +723,6 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
             dispatchLocked();
         } finally {
             unlockAndSignal();
-        }
-    }
-
-    /** Leaves fenced mode unless a sender queued meanwhile (see the class comment). */
-    private void relax() {
-        quietReceives = 0;
-        consumerFenced = false; // volatile store, then volatile read: a queued sender that saw us fenced is seen here
-        if (sendersWaiting) {
-            consumerFenced = true;
-            dispatchFromConsumer();
         }
     }
 

@@ -66,8 +66,6 @@ abstract class MpscConsumerField extends MpscPad1 {
     long consumerIndex;
     /** Unbounded ring: the chunk holding consumerIndex; plain: consumer only. */
     Object consumerChunk;
-    /** Bounded ring: fenced receives in a row without waiting senders; plain: consumer only. */
-    int quietReceives;
 }
 
 /** 128 bytes of padding: keeps the fields below off the cache lines of the fields above. */
