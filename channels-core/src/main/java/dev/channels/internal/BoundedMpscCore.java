@@ -694,6 +694,12 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
         consume(lpConsumerIndex()); // plain: only the consumer writes it
     }
 
+    @Override
+    boolean headFilled() {
+        // plain index: consumer only; acquire slot: pairs with the producer's release store
+        return SLOT.getAcquire(buffer, (int) lpConsumerIndex() & mask) != null;
+    }
+
     /** The message at consumer index {@code c}, or null if no producer has claimed {@code c}. */
     private Object peekAt(long c) {
         final Object[] buffer = this.buffer;

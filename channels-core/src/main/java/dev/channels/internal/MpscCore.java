@@ -81,6 +81,12 @@ public abstract class MpscCore<E> extends MpscPad2 {
     /** The next message without taking it, or null as for {@link #poll()}. Consumer only. */
     public abstract E peek();
 
+    /**
+     * Whether the head slot holds a message, reading nothing but that slot (true where that
+     * cannot be told cheaply: the caller then does the full check). Consumer only.
+     */
+    abstract boolean headFilled();
+
     /** Takes the message that {@link #peek()} returned. Consumer only. */
     public abstract void skip();
 
@@ -190,6 +196,11 @@ public abstract class MpscCore<E> extends MpscPad2 {
         final int spins = spin.budget();
         for (int i = 0; i < spins; i++) {
             SpinPolicy.spin(i);
+            // Watch the head slot (a line the producer writes anyway); only every 16th spin also
+            // reads the producers' word, whose line their CAS needs exclusively.
+            if (!headFilled() && (i & 15) != 15) {
+                continue;
+            }
             if ((e = next(take)) != null) {
                 spin.succeeded();
                 return e;
@@ -197,7 +208,7 @@ public abstract class MpscCore<E> extends MpscPad2 {
             if (terminated()) {
                 return null;
             }
-            if (timed && (i & 63) == 63 && deadline - System.nanoTime() <= 0L) {
+            if (timed && deadline - System.nanoTime() <= 0L) {
                 return TIMED_OUT;
             }
         }

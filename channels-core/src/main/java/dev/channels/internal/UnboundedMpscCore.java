@@ -160,6 +160,15 @@ public final class UnboundedMpscCore<E> extends MpscCore<E> {
         consume(lpConsumerIndex()); // plain: only the consumer writes it
     }
 
+    @Override
+    boolean headFilled() {
+        final long c = lpConsumerIndex(); // plain: consumer only
+        final Chunk chunk = (Chunk) consumerChunk; // plain: consumer only
+        final int offset = (int) (c - chunk.base);
+        // at a chunk boundary the next chunk may not be linked yet: let the caller do the full check
+        return offset == CHUNK || SLOT.getAcquire(chunk.slots, offset) != null; // acquire: as in peekAt()
+    }
+
     /**
      * The message at consumer index {@code c}, or null if no producer has claimed {@code c}.
      * Moves {@code consumerChunk} to the chunk holding {@code c} (idempotent).
