@@ -357,8 +357,8 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
         if (!enqueue(w)) {
             return CLOSED;
         }
-        final int r = w.await(timed, deadline, true, null);
-        if (r != ParkingWaiter.DONE) {
+        final int r = w.await(timed, deadline);
+        if (r != ParkingWaiter.COMPLETED) {
             if (w.tryCancel()) {
                 withdraw(w);
                 if (r == ParkingWaiter.INTERRUPTED) {

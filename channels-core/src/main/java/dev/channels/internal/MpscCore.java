@@ -170,9 +170,13 @@ public abstract class MpscCore<E> extends MpscPad2 {
      * would), or null at end of stream. Consumer only.
      */
     public final E awaitMessage() throws InterruptedException {
+        final E e = peek();
+        if (e != null) {
+            return e;
+        }
         @SuppressWarnings("unchecked")
-        final E e = (E) recvSlow(false, false, 0L);
-        return e;
+        final E waited = (E) recvSlow(false, false, 0L);
+        return waited;
     }
 
     /** next message: taken ({@link #poll()}) or only looked at ({@link #peek()}). */
@@ -180,11 +184,9 @@ public abstract class MpscCore<E> extends MpscPad2 {
         return take ? poll() : peek();
     }
 
+    /** The waiting part of a receive; the caller has just found no message. */
     private Object recvSlow(boolean take, boolean timed, long timeoutNanos) throws InterruptedException {
-        E e = next(take);
-        if (e != null) {
-            return e;
-        }
+        E e;
         if (terminated()) {
             return null;
         }
@@ -227,8 +229,8 @@ public abstract class MpscCore<E> extends MpscPad2 {
                 w.tryCancel();
                 return e;
             }
-            final int r = w.await(timed, deadline, true, null);
-            if (r != ParkingWaiter.DONE) {
+            final int r = w.await(timed, deadline);
+            if (r != ParkingWaiter.COMPLETED) {
                 if (w.tryCancel()) {
                     clearRxWaiter(w);
                 } else {

@@ -8,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public class ParkingWaiter extends Waiter {
     /** Result of {@link #await}: the waiter is done (claimed and completed). */
-    public static final int DONE = 0;
+    public static final int COMPLETED = 0;
     /** Result of {@link #await}: the deadline passed first; the waiter is still WAITING or CLAIMED. */
     public static final int TIMED_OUT = 1;
     /** Result of {@link #await}: the thread was interrupted (status cleared); still WAITING or CLAIMED. */
@@ -44,29 +44,16 @@ public class ParkingWaiter extends Waiter {
     }
 
     /**
-     * Waits until the waiter is done.
+     * Parks until the waiter is done, its deadline passes, or the thread is interrupted. (The
+     * callers spin before they publish the waiter, so there is no spin here.)
      *
+     * @param timed whether {@code deadline} applies
      * @param deadline a {@link System#nanoTime()} deadline, used only if {@code timed}
-     * @param interruptible whether an interrupt ends the wait
-     * @param spin the spin policy of this side of the channel, or null for no spin
-     * @return {@link #DONE}, {@link #TIMED_OUT} or {@link #INTERRUPTED}
+     * @return {@link #COMPLETED}, {@link #TIMED_OUT} or {@link #INTERRUPTED}
      */
-    public final int await(boolean timed, long deadline, boolean interruptible, SpinPolicy spin) {
-        if (spin != null) {
-            final int spins = spin.budget();
-            for (int i = 0; i < spins; i++) {
-                if (isDone()) {
-                    spin.succeeded();
-                    return DONE;
-                }
-                SpinPolicy.spin(i);
-            }
-            if (spins > 0) {
-                spin.failed();
-            }
-        }
+    public final int await(boolean timed, long deadline) {
         while (!isDone()) {
-            if (interruptible && Thread.interrupted()) {
+            if (Thread.interrupted()) {
                 return INTERRUPTED;
             }
             if (timed) {
@@ -79,7 +66,7 @@ public class ParkingWaiter extends Waiter {
                 LockSupport.park(this);
             }
         }
-        return DONE;
+        return COMPLETED;
     }
 
     /**

@@ -75,10 +75,6 @@ public abstract class Waiter {
     /** Wakes the face after {@link #complete()}: unpark, complete a future, re-run a select. */
     protected abstract void onComplete();
 
-    public final boolean isWaiting() {
-        return state == WAITING;
-    }
-
     public final boolean isDone() {
         return state == DONE;
     }
