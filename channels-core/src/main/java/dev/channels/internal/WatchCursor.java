@@ -1,0 +1,249 @@
+package dev.channels.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * One receiver of a watch channel: the version it has seen, and its waits. The public
+ * {@code Watch.Receiver} extends this class, so a receiver is one object.
+ *
+ * <p>A receiver's methods that read or mark its seen version must not run concurrently (one
+ * thread at a time, or an async wait whose completion hands the receiver back); its seen version
+ * is therefore a plain field.
+ *
+ * @param <T> the value type
+ */
+public abstract class WatchCursor<T> {
+    protected final WatchCore<T> core;
+    /** The version this receiver has seen, or {@link WatchCore#UNSEEN}; plain: receiver-confined. */
+    private long seen;
+    /** The receiver's reusable parked-thread waiter; plain: receiver-confined. */
+    private ParkingWaiter parker;
+
+    protected WatchCursor(WatchCore<T> core, long seen) {
+        this.core = core;
+        this.seen = seen;
+    }
+
+    protected final long seenVersion() {
+        return seen;
+    }
+
+    protected final T borrowValue() {
+        return core.current().value;
+    }
+
+    protected final T borrowAndMark() {
+        final WatchCore.Version<T> v = core.current();
+        seen = v.version;
+        return v.value;
+    }
+
+    /** Whether the current value is unseen; does not look at closing. */
+    protected final boolean unseen() {
+        return core.current().version != seen;
+    }
+
+    protected final void markSeen() {
+        seen = core.current().version;
+    }
+
+    protected final void markUnseen() {
+        seen = WatchCore.UNSEEN;
+    }
+
+    private ParkingWaiter parker() {
+        ParkingWaiter w = parker;
+        if (w == null) {
+            parker = w = new ParkingWaiter();
+        }
+        return w;
+    }
+
+    /** Result of {@link #changed}: a new value was marked seen. */
+    protected static final int CHANGED = 0;
+    /** Result of {@link #changed}: the channel is closed and the current value was seen. */
+    protected static final int ENDED = 1;
+    /** Result of {@link #changed}: the deadline passed. */
+    protected static final int TIMED_OUT = 2;
+
+    /** Tokio's {@code changed()}: {@link #CHANGED}, {@link #ENDED} or {@link #TIMED_OUT}. */
+    protected final int changed(boolean timed, long timeoutNanos) throws InterruptedException {
+        final long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+        for (;;) {
+            final boolean closed = core.isClosed(); // before current: see the class comment of WatchCore
+            final WatchCore.Version<T> v = core.current();
+            if (v.version != seen) {
+                seen = v.version;
+                return CHANGED;
+            }
+            if (closed) {
+                return ENDED;
+            }
+            if (!core.awaitChange(seen, parker(), timed, deadline)) {
+                return TIMED_OUT;
+            }
+        }
+    }
+
+    /**
+     * Tokio's {@code wait_for}: the first value (the current one included, seen or not) that
+     * {@code p} accepts, marked seen; or null when the channel closed with the last value
+     * rejected; or {@code timedOut} when the deadline passed.
+     */
+    protected final Object waitFor(Predicate<? super T> p, boolean timed, long timeoutNanos, Object timedOut)
+            throws InterruptedException {
+        final long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+        for (;;) {
+            final boolean closed = core.isClosed();
+            final WatchCore.Version<T> v = core.current();
+            if (p.test(v.value)) {
+                seen = v.version;
+                return v.value;
+            }
+            if (closed) {
+                return null;
+            }
+            if (!core.awaitChange(v.version, parker(), timed, deadline)) {
+                return timedOut;
+            }
+        }
+    }
+
+    /** Asynchronous {@code changed()}: true for a change, false when closed. */
+    protected final CompletableFuture<Boolean> startChangedAsync(Executor executor) {
+        final ChangedWaiter w = new ChangedWaiter(executor);
+        w.start();
+        return w.future();
+    }
+
+    /** Asynchronous {@code wait_for}: the accepted value, or exceptionally {@code closed.get()}. */
+    protected final CompletableFuture<T> startWaitForAsync(Predicate<? super T> p, Executor executor,
+            Supplier<RuntimeException> closed) {
+        final WaitForWaiter w = new WaitForWaiter(p, executor, closed);
+        w.start();
+        return w.future();
+    }
+
+    /**
+     * An async wait on the watch: each attempt either finishes the future or re-registers. A
+     * claim (by a writer's wake-up or by a sweep of the wait list) runs the next attempt on the
+     * claiming thread.
+     */
+    private abstract class AsyncWait<R> extends FutureWaiter<R> {
+        /** The node of the current registration; volatile: read by a canceller on another thread. */
+        private volatile WaitList.Node node;
+
+        AsyncWait(Executor executor) {
+            super(executor);
+        }
+
+        /** Finishes the future if the wait is over; returns false if it must wait on. */
+        abstract boolean attempt();
+
+        /** Whether an attempt would finish (a cheap check, no side effect). */
+        abstract boolean ready();
+
+        final void start() {
+            if (attempt()) {
+                return; // finished at once; this waiter was never published
+            }
+            node = core.register(this);
+            if (ready() && tryClaim()) { // second look of the handshake
+                complete();
+            }
+        }
+
+        @Override
+        protected final void onComplete() {
+            if (attempt()) {
+                return;
+            }
+            // Not ready after all (a spurious wake-up): register again. Publish the new node while
+            // still DONE (neither claimable nor cancellable), then become WAITING and re-check.
+            node = core.register(this);
+            reset();
+            if (ready() && tryClaim()) {
+                complete();
+            }
+        }
+
+        @Override
+        protected final void withdraw() {
+            core.withdrawn(node);
+        }
+    }
+
+    private final class ChangedWaiter extends AsyncWait<Boolean> {
+        ChangedWaiter(Executor executor) {
+            super(executor);
+        }
+
+        @Override
+        boolean ready() {
+            return core.current().version != seen || core.isClosed();
+        }
+
+        @Override
+        boolean attempt() {
+            final boolean closed = core.isClosed();
+            final WatchCore.Version<T> v = core.current();
+            if (v.version != seen) {
+                seen = v.version;
+                succeed(Boolean.TRUE);
+                return true;
+            }
+            if (closed) {
+                succeed(Boolean.FALSE);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private final class WaitForWaiter extends AsyncWait<T> {
+        private final Predicate<? super T> predicate;
+        private final Supplier<RuntimeException> closedFailure;
+        /** The version last tested; plain: only the attempting thread (which holds the claim) reads it. */
+        private WatchCore.Version<T> tested;
+
+        WaitForWaiter(Predicate<? super T> predicate, Executor executor, Supplier<RuntimeException> closedFailure) {
+            super(executor);
+            this.predicate = predicate;
+            this.closedFailure = closedFailure;
+        }
+
+        @Override
+        boolean ready() {
+            return core.current() != tested || core.isClosed();
+        }
+
+        @Override
+        boolean attempt() {
+            final boolean closed = core.isClosed();
+            final WatchCore.Version<T> v = core.current();
+            if (v != tested) {
+                tested = v;
+                final boolean accepted;
+                try {
+                    accepted = predicate.test(v.value);
+                } catch (Throwable t) {
+                    fail(t); // the predicate's exception ends the wait; it never reaches the writer
+                    return true;
+                }
+                if (accepted) {
+                    seen = v.version;
+                    succeed(v.value);
+                    return true;
+                }
+            }
+            if (closed) {
+                fail(closedFailure.get());
+                return true;
+            }
+            return false;
+        }
+    }
+}
