@@ -1,0 +1,224 @@
+package dev.channels.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.LongFunction;
+
+/**
+ * One receiver of a broadcast channel: its cursor into the ring and its waits. The public
+ * {@code Broadcast.Receiver} extends this class, so a receiver is one object.
+ *
+ * <p>A receiver's receives must not run concurrently (one thread at a time, or one async receive
+ * whose completion hands the receiver back). Its cursor is written only by the receiving thread;
+ * other threads read it (for {@code Sender.len()}) with an opaque load, as an estimate.
+ *
+ * @param <T> the value type
+ */
+public abstract class BroadcastCursor<T> implements FanOutCore.Condition {
+    /** Outcome of a receive: nothing now. Never reaches a user. */
+    protected static final Object EMPTY = BroadcastCore.EMPTY;
+    /** Outcome of a receive: end of stream. Never reaches a user. */
+    protected static final Object END = BroadcastCore.END;
+    /** Outcome of a receive: lagged; {@link #missed()} says by how much. Never reaches a user. */
+    protected static final Object LAGGED = BroadcastCore.LAGGED;
+    /** Outcome of a timed receive: the deadline passed. Never reaches a user. */
+    protected static final Object TIMED_OUT = new Object();
+
+    protected final BroadcastCore<T> core;
+    private final BroadcastCore.Slot[] ring;
+    private final int mask;
+    private final int capacity;
+    /** Next position to read; written only by the receiver (opaque, for len()'s readers). */
+    private long next;
+    /** How many values the last LAGGED outcome skipped; plain: receiver-confined. */
+    private long missed;
+    /** The receiver's reusable parked-thread waiter; plain: receiver-confined. */
+    private ParkingWaiter parker;
+
+    /** A receiver starting at the current tail; the caller has counted it (subscribe). */
+    protected BroadcastCursor(BroadcastCore<T> core) {
+        this.core = core;
+        this.ring = core.ring;
+        this.mask = core.mask;
+        this.capacity = core.capacity;
+        this.next = core.tailPosition();
+        core.track(this);
+    }
+
+    /** The cursor, for {@link BroadcastCore#len()}: opaque, an estimate from another thread. */
+    final long position() {
+        return (long) NEXT.getOpaque(this);
+    }
+
+    private void advance(long to) {
+        NEXT.setOpaque(this, to); // opaque: only len() reads it from other threads, as an estimate
+    }
+
+    protected final long missed() {
+        return missed;
+    }
+
+    /** Values sent and not yet received by this receiver, overwritten ones included. */
+    protected final long length() {
+        return Math.max(0L, core.tailPosition() - next);
+    }
+
+    /** Stops counting this receiver. */
+    protected final void unsubscribe() {
+        core.unsubscribe(this);
+    }
+
+    /**
+     * Takes the next value: returns it, or {@link #EMPTY}, {@link #END} or {@link #LAGGED}. Never
+     * waits except for a send that has claimed the next position and is publishing it.
+     */
+    protected final Object poll() {
+        for (int spins = 0;; spins++) {
+            final long n = next;
+            final BroadcastCore.Slot s = ring[(int) n & mask];
+            final long want = BroadcastCore.written(n);
+            final long seq = (long) BroadcastCore.SEQ.getAcquire(s); // acquire: the value read comes after
+            if (seq == want) {
+                final Object v = s.value; // plain: validated by the re-read of seq below
+                VarHandle.loadLoadFence(); // seqlock: the re-read comes after the value read
+                if (s.seq == want) {
+                    advance(n + 1);
+                    return v;
+                }
+                continue; // overwritten while we read it: now lagged
+            }
+            if (seq > want) {
+                // Position n + L (or later) has been claimed for this slot: we lagged.
+                // The seq we acquired was released after that claim, so the tail shows it.
+                final long oldest = core.tailPosition() - capacity;
+                if (oldest <= n) {
+                    throw new IllegalStateException("broadcast slot overwritten but the tail is " + (oldest + capacity)
+                            + " at cursor " + n);
+                }
+                missed = oldest - n;
+                advance(oldest);
+                return LAGGED;
+            }
+            final long t = core.lvTail();
+            if (n < (t >>> 1)) {
+                SpinPolicy.spin(spins); // claimed, being published: a few instructions away
+                continue;
+            }
+            return (t & BroadcastCore.CLOSED) != 0 ? END : EMPTY;
+        }
+    }
+
+    /** Whether a receive would not wait (a value, lag, end, or a send in flight). */
+    @Override
+    public final boolean ready() {
+        final long n = next;
+        final BroadcastCore.Slot s = ring[(int) n & mask];
+        if (s.seq >= BroadcastCore.written(n)) {
+            return true;
+        }
+        final long t = core.lvTail();
+        return n < (t >>> 1) || (t & BroadcastCore.CLOSED) != 0;
+    }
+
+    /** Blocking receive: a value, {@link #END}, {@link #LAGGED} or {@link #TIMED_OUT}. */
+    protected final Object recv(boolean timed, long timeoutNanos) throws InterruptedException {
+        Object r = poll();
+        if (r != EMPTY) {
+            return r;
+        }
+        if (timed && timeoutNanos <= 0L) {
+            return TIMED_OUT;
+        }
+        final long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+        ParkingWaiter w = parker;
+        if (w == null) {
+            parker = w = new ParkingWaiter();
+        }
+        for (;;) {
+            if (!core.awaitReady(this, w, timed, deadline)) {
+                return TIMED_OUT;
+            }
+            r = poll();
+            if (r != EMPTY) {
+                return r;
+            }
+        }
+    }
+
+    /**
+     * Asynchronous receive: completes with a value, or null at end of stream, or exceptionally
+     * with {@code lagged.apply(missed)}.
+     */
+    protected final CompletableFuture<T> recvAsync(Executor executor, LongFunction<? extends Exception> lagged) {
+        final Object r = poll();
+        if (r == LAGGED) {
+            return CompletableFuture.failedFuture(lagged.apply(missed));
+        }
+        if (r == END) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (r != EMPTY) {
+            @SuppressWarnings("unchecked")
+            final T v = (T) r;
+            return CompletableFuture.completedFuture(v);
+        }
+        final RecvWaiter w = new RecvWaiter(executor, lagged);
+        w.node = core.waiters.push(w);
+        if (ready() && w.tryClaim()) { // second look of the handshake
+            w.complete();
+        }
+        return w.future();
+    }
+
+    /** A pending async receive: a claim runs the receive on the claiming thread. */
+    private final class RecvWaiter extends FutureWaiter<T> {
+        private final LongFunction<? extends Exception> lagged;
+        /** The node of the current registration; volatile: read by a canceller. */
+        volatile WaitList.Node node;
+
+        RecvWaiter(Executor executor, LongFunction<? extends Exception> lagged) {
+            super(executor);
+            this.lagged = lagged;
+        }
+
+        @Override
+        protected void onComplete() {
+            // We hold the claim, hence the receiver, until the future completes or we re-arm.
+            final Object r = poll();
+            if (r == LAGGED) {
+                fail(lagged.apply(missed));
+            } else if (r == END) {
+                succeed(null);
+            } else if (r != EMPTY) {
+                @SuppressWarnings("unchecked")
+                final T v = (T) r;
+                succeed(v);
+            } else {
+                // Nothing for us (a spurious wake-up): register again, publishing the node while
+                // still DONE (neither claimable nor cancellable), then become WAITING and re-check.
+                node = core.waiters.push(this);
+                reset();
+                if (ready() && tryClaim()) {
+                    complete();
+                }
+            }
+        }
+
+        @Override
+        protected void withdraw() {
+            core.waiters.withdrawn(node);
+        }
+    }
+
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            NEXT = MethodHandles.lookup().findVarHandle(BroadcastCursor.class, "next", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}
