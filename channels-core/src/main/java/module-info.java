@@ -1,5 +1,7 @@
 /**
- * Tokio-style channels for the JVM: bounded and unbounded {@link dev.channels.Mpsc mpsc}, with
+ * Tokio-style channels for the JVM: bounded and unbounded {@link dev.channels.Mpsc mpsc},
+ * {@link dev.channels.Oneshot oneshot}, {@link dev.channels.Broadcast broadcast} and
+ * {@link dev.channels.Watch watch}, with
  * blocking, non-blocking and {@link java.util.concurrent.CompletionStage} forms of every operation
  * that can wait.
  *

@@ -244,7 +244,7 @@ public final class BroadcastCore<T> extends BroadcastPad1 {
     }
 }
 
-/** 128 bytes of padding between the shared base's fields and the tail. */
+/** 144 bytes of padding (128 and what field packing may move into alignment gaps) between the shared base's fields and the tail. */
 abstract class BroadcastPad0 extends FanOutCore {
     byte p000, p001, p002, p003, p004, p005, p006, p007, p008, p009, p010, p011, p012, p013, p014, p015;
     byte p016, p017, p018, p019, p020, p021, p022, p023, p024, p025, p026, p027, p028, p029, p030, p031;
@@ -254,6 +254,7 @@ abstract class BroadcastPad0 extends FanOutCore {
     byte p080, p081, p082, p083, p084, p085, p086, p087, p088, p089, p090, p091, p092, p093, p094, p095;
     byte p096, p097, p098, p099, p100, p101, p102, p103, p104, p105, p106, p107, p108, p109, p110, p111;
     byte p112, p113, p114, p115, p116, p117, p118, p119, p120, p121, p122, p123, p124, p125, p126, p127;
+    byte p128, p129, p130, p131, p132, p133, p134, p135, p136, p137, p138, p139, p140, p141, p142, p143;
     BroadcastPad0(int senders, int receivers) {
         super(senders, receivers);
     }
@@ -269,7 +270,7 @@ abstract class BroadcastTail extends BroadcastPad0 {
     }
 }
 
-/** 128 bytes of padding after the tail. */
+/** 144 bytes of padding after the tail (see {@link BroadcastPad0}). */
 abstract class BroadcastPad1 extends BroadcastTail {
     byte q000, q001, q002, q003, q004, q005, q006, q007, q008, q009, q010, q011, q012, q013, q014, q015;
     byte q016, q017, q018, q019, q020, q021, q022, q023, q024, q025, q026, q027, q028, q029, q030, q031;
@@ -279,6 +280,7 @@ abstract class BroadcastPad1 extends BroadcastTail {
     byte q080, q081, q082, q083, q084, q085, q086, q087, q088, q089, q090, q091, q092, q093, q094, q095;
     byte q096, q097, q098, q099, q100, q101, q102, q103, q104, q105, q106, q107, q108, q109, q110, q111;
     byte q112, q113, q114, q115, q116, q117, q118, q119, q120, q121, q122, q123, q124, q125, q126, q127;
+    byte q128, q129, q130, q131, q132, q133, q134, q135, q136, q137, q138, q139, q140, q141, q142, q143;
     BroadcastPad1(int senders, int receivers) {
         super(senders, receivers);
     }

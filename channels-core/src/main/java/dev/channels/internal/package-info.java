@@ -23,6 +23,16 @@
  *   <li>{@link dev.channels.internal.MpscCore} and its two rings: {@link dev.channels.internal.BoundedMpscCore}
  *       (exact capacity, FIFO capacity hand-off to waiting senders, permits) and
  *       {@link dev.channels.internal.UnboundedMpscCore} (linked chunks).</li>
+ *   <li>{@link dev.channels.internal.WaitList}: a lock-free notify-all list of waiters (a Treiber
+ *       stack of immutable nodes), where the receivers of broadcast and watch wait.</li>
+ *   <li>{@link dev.channels.internal.FanOutCore}: what broadcast and watch share (sender, weak and
+ *       receiver counts, the no-receivers notification, the blocking wait on the list), with
+ *       {@link dev.channels.internal.BroadcastCore} (a ring of sequence-stamped slots read as a
+ *       seqlock, one {@link dev.channels.internal.BroadcastCursor} per receiver) and
+ *       {@link dev.channels.internal.WatchCore} (an immutable versioned snapshot swapped by CAS,
+ *       one {@link dev.channels.internal.WatchCursor} per receiver).</li>
+ *   <li>{@link dev.channels.internal.OneshotCore}: one reference field holding the whole state of
+ *       a oneshot channel.</li>
  * </ul>
  */
 package dev.channels.internal;
