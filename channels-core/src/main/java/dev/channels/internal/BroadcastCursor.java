@@ -122,6 +122,16 @@ public abstract class BroadcastCursor<T> implements FanOutCore.Condition {
         return n < (t >>> 1) || (t & BroadcastCore.CLOSED) != 0;
     }
 
+    /**
+     * Looks only at the next slot, a line the sender writes anyway, not at the tail word, which
+     * every send changes: spinning receivers would otherwise pull that line away from senders.
+     */
+    @Override
+    public final boolean likelyReady() {
+        final long n = next;
+        return ring[(int) n & mask].seq >= BroadcastCore.written(n);
+    }
+
     /** Blocking receive: a value, {@link #END}, {@link #LAGGED} or {@link #TIMED_OUT}. */
     protected final Object recv(boolean timed, long timeoutNanos) throws InterruptedException {
         Object r = poll();

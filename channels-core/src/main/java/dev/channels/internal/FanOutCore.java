@@ -143,6 +143,14 @@ public abstract class FanOutCore {
     public interface Condition {
         /** Whether the wait is over; called by the waiting thread, after each registration. */
         boolean ready();
+
+        /**
+         * A cheaper look for the spin, which may miss some reasons to stop (the spin calls
+         * {@link #ready()} every 16th iteration and before parking anyway).
+         */
+        default boolean likelyReady() {
+            return ready();
+        }
     }
 
     /**
@@ -158,6 +166,9 @@ public abstract class FanOutCore {
         final int spins = spin.budget();
         for (int i = 0; i < spins; i++) {
             SpinPolicy.spin(i);
+            if ((i & 15) != 15 && !c.likelyReady()) {
+                continue;
+            }
             if (c.ready()) {
                 spin.succeeded();
                 return true;
