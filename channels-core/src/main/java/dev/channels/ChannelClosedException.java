@@ -1,9 +1,12 @@
 package dev.channels;
 
 /**
- * The channel is closed for this operation. Thrown by a send when the receiver has closed (the
- * value that was not sent is handed back in {@link #value()}), by a non-blocking receive once the
- * channel is closed and drained, and by a reservation on a closed channel.
+ * The channel is closed for this operation. Thrown by a send when the receiver has closed or no
+ * receiver is left (the value that was not sent is handed back in {@link #value()}), by a receive
+ * that can report the end of a channel no other way (an mpsc or broadcast {@code tryRecv} once
+ * closed and drained, a oneshot receive of a channel closed without a value, a watch
+ * {@code hasChanged} or {@code waitFor} after every sender closed), and by a reservation on a
+ * closed channel.
  *
  * <p>This is a run-time state of the channel, not a programming error; using a handle after
  * closing that handle is a programming error and throws {@link IllegalStateException} instead.

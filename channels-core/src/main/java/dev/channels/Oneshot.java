@@ -348,7 +348,7 @@ public final class Oneshot {
                     CompletableFuture<T> started;
                     try {
                         started = recvAsync();
-                    } catch (RuntimeException e) {
+                    } catch (Throwable e) { // even an Error: never leave STARTING behind
                         started = CompletableFuture.failedFuture(e);
                     }
                     stage = started; // volatile store: publishes the receive to the other stage methods

@@ -1,71 +1,146 @@
 package dev.channels.examples;
 
+import dev.channels.ChannelClosedException;
 import dev.channels.Mpsc;
+import dev.channels.Oneshot;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
- * The seeds' main use case in Java: one task owns a resource (here a key-value store standing in
- * for a connection) and serves the requests that other tasks send to it over an mpsc channel.
- * Nobody else touches the store, so it needs no lock; the channel is the queue of work and
- * applies back-pressure when the manager falls behind.
+ * The client manager of the Tokio tutorial's "Channels" chapter, in Java. One task owns the
+ * connection (here a map stands in for it) and serves the commands that other tasks send it over an
+ * mpsc channel. Each command carries the sending half of a oneshot channel, and the manager sends the
+ * reply on it. Only the manager touches the connection, so it needs no lock. The bounded channel
+ * queues the commands and makes senders wait when the manager falls behind.
+ *
+ * <p>A command that the manager fails on gets no reply. Its responder is closed unsent, so the
+ * requester's receive throws {@link ChannelClosedException} instead of waiting forever. A requester
+ * sees the same thing when the manager dies (Tokio's {@code RecvError} when a sender is dropped).
+ * Here, a value longer than {@link #MAX_VALUE_LENGTH} makes a SET fail.
  *
  * <p>Run it with {@code java -cp channels-bench/target/benchmarks.jar dev.channels.examples.ClientManager}.
  */
 public final class ClientManager {
-    /** A request to the manager. The reply travels back on a future the requester holds. */
+    /** The longest value the stand-in connection stores; a SET of a longer one fails. */
+    static final int MAX_VALUE_LENGTH = 16;
+
+    /** A command for the manager, which answers on {@link #resp()}. */
     sealed interface Command permits Get, Set {
+        Oneshot.Sender<Optional<String>> resp();
     }
 
-    record Get(String key, CompletableFuture<String> reply) implements Command {
+    /** GET: the reply is the key's value, or empty. */
+    record Get(String key, Oneshot.Sender<Optional<String>> resp) implements Command {
     }
 
-    record Set(String key, String value, CompletableFuture<Void> reply) implements Command {
+    /** SET: the reply is the key's previous value, or empty. */
+    record Set(String key, String value, Oneshot.Sender<Optional<String>> resp) implements Command {
+    }
+
+    /**
+     * What {@link #run()} observed.
+     *
+     * @param get the reply to the GET, which races with the SET: empty, or {@code bar}
+     * @param set the reply to the SET: the previous value, empty
+     * @param tooLongAnswered whether the SET of a too long value got a reply (it does not)
+     * @param store the connection's contents when the manager stopped
+     */
+    record Outcome(Optional<String> get, Optional<String> set, boolean tooLongAnswered, Map<String, String> store) {
     }
 
     private ClientManager() {
     }
 
     public static void main(String[] args) throws Exception {
-        final Mpsc.Channel<Command> channel = Mpsc.bounded(32);
-        final Mpsc.Receiver<Command> rx = channel.receiver();
+        run();
+    }
 
-        // The manager owns the store and serves commands until every sender is closed.
-        final Thread manager = new Thread(() -> {
-            final Map<String, String> store = new HashMap<>();
-            for (Command cmd : rx) {
+    /**
+     * The manager. It owns the connection and serves commands until every sender is closed and
+     * the channel is drained.
+     *
+     * @param rx the receiving end of the command channel
+     * @return the connection's contents at the end
+     */
+    static Map<String, String> serve(Mpsc.Receiver<Command> rx) {
+        Map<String, String> client = new HashMap<>(); // stands in for the connection
+        for (Command cmd : rx) {
+            try (Oneshot.Sender<Optional<String>> resp = cmd.resp()) { // closed unsent if the command fails
                 if (cmd instanceof Get get) {
-                    get.reply().complete(store.get(get.key()));
+                    resp.send(Optional.ofNullable(client.get(get.key())));
                 } else if (cmd instanceof Set set) {
-                    store.put(set.key(), set.value());
-                    set.reply().complete(null);
+                    if (set.value().length() > MAX_VALUE_LENGTH) {
+                        throw new IllegalArgumentException("value of " + set.key() + " is too long");
+                    }
+                    resp.send(Optional.ofNullable(client.put(set.key(), set.value())));
                 }
+            } catch (ChannelClosedException requesterGone) {
+                // The requester stopped waiting: ignore it, as the tutorial does (`let _ = resp.send(res)`).
+            } catch (RuntimeException e) {
+                System.out.println("manager: command failed, no reply: " + e.getMessage());
             }
-            System.out.println("manager: all senders closed, " + store.size() + " keys stored");
-        }, "manager");
-        manager.start();
+        }
+        System.out.println("manager: every sender closed, " + client + " stored");
+        return client;
+    }
 
-        // Two tasks, each with its own sender handle.
-        try (Mpsc.Sender<Command> tx = channel.sender(); Mpsc.Sender<Command> tx2 = tx.duplicate()) {
-            final Thread setter = new Thread(() -> {
+    /**
+     * Starts the manager, sends it a GET and a SET from two tasks and a failing SET from this
+     * thread, then closes the senders and waits for the manager to finish.
+     *
+     * @return what the requesters and the manager observed
+     * @throws Exception if a task failed or this thread was interrupted
+     */
+    static Outcome run() throws Exception {
+        ExecutorService tasks = Executors.newCachedThreadPool(); // tokio::spawn
+        try {
+            Mpsc.Channel<Command> channel = Mpsc.bounded(32);
+            Future<Map<String, String>> manager = tasks.submit(() -> serve(channel.receiver()));
+
+            Optional<String> got;
+            Optional<String> set;
+            boolean answered = true;
+            try (Mpsc.Sender<Command> tx = channel.sender()) {
+                // t1 sends GET from its own thread and blocks in recv() until the reply comes.
+                Mpsc.Sender<Command> tx1 = tx.duplicate();
+                Future<Optional<String>> t1 = tasks.submit(() -> {
+                    try (tx1) {
+                        Oneshot.Channel<Optional<String>> resp = Oneshot.channel();
+                        tx1.send(new Get("foo", resp.sender()));
+                        Optional<String> res = resp.receiver().recv();
+                        System.out.println("t1: GOT (Get) = " + res);
+                        return res;
+                    }
+                });
+
+                // t2 sends SET and does not block for the reply: the reply's receiver is a CompletionStage.
+                // A continuation attached before the reply comes runs on the manager's thread: keep it short.
+                Oneshot.Channel<Optional<String>> resp = Oneshot.channel();
+                tx.send(new Set("foo", "bar", resp.sender()));
+                Oneshot.Receiver<Optional<String>> t2 = resp.receiver();
+                t2.thenAccept(res -> System.out.println("t2: GOT (Set) = " + res));
+
+                got = t1.get(); // wait for both requests
+                set = t2.toCompletableFuture().join();
+
+                // The manager fails this command and closes its responder without sending.
+                Oneshot.Channel<Optional<String>> tooLong = Oneshot.channel();
+                tx.send(new Set("big", "x".repeat(MAX_VALUE_LENGTH + 1), tooLong.sender()));
                 try {
-                    final CompletableFuture<Void> done = new CompletableFuture<>();
-                    tx2.send(new Set("foo", "bar", done));
-                    done.join();
-                    System.out.println("setter: foo = bar");
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+                    tooLong.receiver().recv();
+                } catch (ChannelClosedException noReply) {
+                    System.out.println("main: no reply to the SET of big: " + noReply.getMessage());
+                    answered = false;
                 }
-            }, "setter");
-            setter.start();
-            setter.join();
-
-            final CompletableFuture<String> reply = new CompletableFuture<>();
-            tx.send(new Get("foo", reply));
-            System.out.println("getter: foo -> " + reply.join());
-        } // closing the last sender ends the manager's loop once it has drained the channel
-        manager.join();
+            } // the last sender is closed: the manager drains the channel and returns
+            return new Outcome(got, set, answered, manager.get());
+        } finally {
+            tasks.shutdown();
+        }
     }
 }

@@ -139,7 +139,11 @@ public abstract class OneshotCore<T> {
 
     /** Whether the receiver closed: a send fails from now on. */
     protected final boolean isReceiverClosed() {
-        return receiverClosed;
+        if (receiverClosed) {
+            return true;
+        }
+        final Object s = state; // a close whose flag is not stored yet has done its CAS already
+        return s == CLOSED || s == CLOSED_USED;
     }
 
     /** Whether the sender has sent, failed, or closed. */
@@ -292,12 +296,14 @@ public abstract class OneshotCore<T> {
         return new IllegalStateException("the oneshot value was already received");
     }
 
-    /** The receiver's half-close: later sends fail; a value sent before stays receivable. Idempotent. */
+    /**
+     * The receiver's half-close: later sends fail; a value sent before stays receivable.
+     * Idempotent. The order matters: the state CAS first (so that once {@link #isReceiverClosed()}
+     * is true a send fails), then the flag and the closed future, and only then the waiting
+     * receive's wake-up, whose continuations may look at the sender's closed state.
+     */
     protected final void closeReceiver() {
-        if (receiverClosed) {
-            return;
-        }
-        receiverClosed = true; // volatile store: then read closedFuture (Dekker with closedFuture())
+        Object woken = null;
         for (;;) {
             final Object s = state;
             if (s != EMPTY && !isWaiter(s)) {
@@ -305,14 +311,18 @@ public abstract class OneshotCore<T> {
             }
             if (STATE.compareAndSet(this, s, CLOSED)) {
                 if (s != EMPTY) {
-                    wake(s);
+                    woken = s;
                 }
                 break;
             }
         }
+        receiverClosed = true; // volatile store: then read closedFuture (Dekker with closedFuture())
         final CompletableFuture<Void> f = closedFuture;
         if (f != null) {
             f.complete(null);
+        }
+        if (woken != null) {
+            wake(woken);
         }
     }
 
