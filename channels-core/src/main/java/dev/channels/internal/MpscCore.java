@@ -353,13 +353,27 @@ public abstract class MpscCore<E> extends MpscPad2 {
 
     // ------------------------------------------------------------------ closing
 
-    /** The receiver's half-close: idempotent. */
+    /**
+     * The receiver's half-close: idempotent. The closed future completes before queued senders
+     * fail and before the waiting receive is woken, so that their continuations, which may look
+     * at {@code closed()}, find it complete.
+     */
     public final void closeReceiver() {
-        if (setFlagAndWake(RX_CLOSED)) {
-            onReceiverClosed();
-            final CompletableFuture<Void> f = closedFuture;
-            if (f != null) {
-                f.complete(null);
+        for (;;) {
+            final long w = lvState();
+            if ((w & RX_CLOSED) != 0) {
+                return;
+            }
+            if (casState(w, (w | RX_CLOSED) & ~RX_WAITING)) {
+                final CompletableFuture<Void> f = closedFuture;
+                if (f != null) {
+                    f.complete(null);
+                }
+                onReceiverClosed();
+                if ((w & RX_WAITING) != 0) {
+                    wakeReceiver();
+                }
+                return;
             }
         }
     }
