@@ -112,8 +112,14 @@ public final class Broadcast {
          * @param missed how many values were missed, at least 1
          */
         public LaggedException(long missed) {
-            super("the receiver lagged behind and missed " + missed + " values", null, false, false);
+            super(null, null, false, false);
             this.missed = missed;
+        }
+
+        /** Built on demand: lag is frequent under load, and most handlers read only {@link #missed()}. */
+        @Override
+        public String getMessage() {
+            return "the receiver lagged behind and missed " + missed + " values";
         }
 
         /**

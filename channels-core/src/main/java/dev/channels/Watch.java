@@ -335,8 +335,12 @@ public final class Watch {
     public static final class Receiver<T> extends WatchCursor<T> implements AutoCloseable {
         private static final Object TIMED_OUT_MARK = new Object();
 
-        /** Whether this handle was closed; CASed once by close(). */
-        private volatile boolean handleClosed;
+        /**
+         * Whether this handle was closed; set once by close() with a CAS. Read plain by the
+         * misuse check: a receiver is used by one thread at a time, which sees its own close, and
+         * the check stays off the cost of a {@link #borrow()}.
+         */
+        private boolean handleClosed;
 
         Receiver(WatchCore<T> core, long seen) {
             super(core, seen);

@@ -49,7 +49,8 @@ public abstract class OneshotCore<T> {
     /** Result of {@link #trySend}: the sender was already used (sent, failed or closed). */
     protected static final int SEND_USED = 2;
 
-    private static final Object EMPTY = new Marker("EMPTY");
+    /** Nothing yet: null, so that a new channel needs no store at all (values are never null). */
+    private static final Object EMPTY = null;
     /** The sender closed without sending. */
     private static final Object DROPPED = new Marker("DROPPED");
     /** The receiver closed before a value came; the sender has not tried yet. */
@@ -68,8 +69,8 @@ public abstract class OneshotCore<T> {
     /** Returned by the timed receive when its deadline passed. Never reaches a user. */
     protected static final Object TIMED_OUT = new Marker("TIMED_OUT");
 
-    /** A marker, or a waiting receive, or the value; see the class comment. */
-    private volatile Object state = EMPTY;
+    /** EMPTY (null), a marker, a waiting receive, or the value; see the class comment. */
+    private volatile Object state;
     /** Whether the receiver closed (for the sender's isClosed); volatile: read by the sender. */
     private volatile boolean receiverClosed;
     /** Completed when the receiver closes; created on first demand. */
@@ -205,7 +206,7 @@ public abstract class OneshotCore<T> {
     /** Whether a value is stored and not yet taken. */
     protected final boolean hasValue() {
         final Object s = state;
-        return !(s instanceof Marker) && !isWaiter(s);
+        return s != EMPTY && !(s instanceof Marker) && !isWaiter(s);
     }
 
     /** Whether the value was taken. */

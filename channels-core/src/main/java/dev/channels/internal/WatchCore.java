@@ -122,18 +122,13 @@ public final class WatchCore<T> extends FanOutCore {
     }
 
     /**
-     * Waits until the current version is not {@code seen}, or the channel is closed.
+     * Waits until {@code c} (a receiver waiting for a version other than the one it holds, or for
+     * the close) is ready.
      *
-     * @return true when that happened, false when the deadline passed first
+     * @return true when ready, false when the deadline passed first
      */
-    public boolean awaitChange(long seen, ParkingWaiter w, boolean timed, long deadline) throws InterruptedException {
-        if (current.version != seen || closed) {
-            return true;
-        }
-        if (timed && deadline - System.nanoTime() <= 0L) {
-            return false;
-        }
-        return awaitReady(() -> current.version != seen || closed, w, timed, deadline);
+    public boolean awaitChange(Condition c, ParkingWaiter w, boolean timed, long deadline) throws InterruptedException {
+        return awaitReady(c, w, timed, deadline);
     }
 
     /**

@@ -15,12 +15,14 @@ import java.util.function.Supplier;
  *
  * @param <T> the value type
  */
-public abstract class WatchCursor<T> {
+public abstract class WatchCursor<T> implements FanOutCore.Condition {
     protected final WatchCore<T> core;
     /** The version this receiver has seen, or {@link WatchCore#UNSEEN}; plain: receiver-confined. */
     private long seen;
     /** The receiver's reusable parked-thread waiter; plain: receiver-confined. */
     private ParkingWaiter parker;
+    /** While a blocking wait runs: the version it waits to see replaced; plain: receiver-confined. */
+    private long waitingBeyond;
 
     protected WatchCursor(WatchCore<T> core, long seen) {
         this.core = core;
@@ -54,6 +56,21 @@ public abstract class WatchCursor<T> {
         seen = WatchCore.UNSEEN;
     }
 
+    /** The blocking waits' condition: a version other than {@link #waitingBeyond}, or the close. */
+    @Override
+    public final boolean ready() {
+        return core.current().version != waitingBeyond || core.isClosed();
+    }
+
+    /** Waits for a version other than {@code version} or the close; false at the deadline. */
+    private boolean await(long version, boolean timed, long deadline) throws InterruptedException {
+        if (timed && deadline - System.nanoTime() <= 0L) {
+            return false;
+        }
+        waitingBeyond = version;
+        return core.awaitChange(this, parker(), timed, deadline);
+    }
+
     private ParkingWaiter parker() {
         ParkingWaiter w = parker;
         if (w == null) {
@@ -71,8 +88,8 @@ public abstract class WatchCursor<T> {
 
     /** Tokio's {@code changed()}: {@link #CHANGED}, {@link #ENDED} or {@link #TIMED_OUT}. */
     protected final int changed(boolean timed, long timeoutNanos) throws InterruptedException {
-        final long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
-        for (;;) {
+        long deadline = 0L; // read the clock only if this has to wait
+        for (boolean first = true;; first = false) {
             final boolean closed = core.isClosed(); // before current: see the class comment of WatchCore
             final WatchCore.Version<T> v = core.current();
             if (v.version != seen) {
@@ -82,7 +99,10 @@ public abstract class WatchCursor<T> {
             if (closed) {
                 return ENDED;
             }
-            if (!core.awaitChange(seen, parker(), timed, deadline)) {
+            if (first && timed) {
+                deadline = System.nanoTime() + timeoutNanos;
+            }
+            if (!await(seen, timed, deadline)) {
                 return TIMED_OUT;
             }
         }
@@ -95,8 +115,8 @@ public abstract class WatchCursor<T> {
      */
     protected final Object waitFor(Predicate<? super T> p, boolean timed, long timeoutNanos, Object timedOut)
             throws InterruptedException {
-        final long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
-        for (;;) {
+        long deadline = 0L; // read the clock only if this has to wait
+        for (boolean first = true;; first = false) {
             final boolean closed = core.isClosed();
             final WatchCore.Version<T> v = core.current();
             if (p.test(v.value)) {
@@ -106,7 +126,10 @@ public abstract class WatchCursor<T> {
             if (closed) {
                 return null;
             }
-            if (!core.awaitChange(v.version, parker(), timed, deadline)) {
+            if (first && timed) {
+                deadline = System.nanoTime() + timeoutNanos;
+            }
+            if (!await(v.version, timed, deadline)) {
                 return timedOut;
             }
         }
