@@ -39,5 +39,23 @@
  * Smoke run (about two minutes): {@code -f 1 -wi 1 -w 1s -i 1 -r 1s}. Hang check of the escape
  * hatches, 200 iteration boundaries per configuration: {@code 'dev.channels.bench.MpscBlocking.*'
  * -p capacity=16 -f 1 -wi 0 -i 200 -r 10ms}.
+ *
+ * <h2>oneshot, broadcast, watch</h2>
+ * <table>
+ *   <caption>The other benchmark classes</caption>
+ *   <tr><th>Class</th><th>Scenarios</th><th>Implementations</th></tr>
+ *   <tr><td>{@link dev.channels.bench.OneshotBenchmark}</td>
+ *       <td>request/reply across two threads; create + send + receive on one thread</td>
+ *       <td>ours, JDK {@code CompletableFuture}</td></tr>
+ *   <tr><td>{@link dev.channels.bench.BroadcastBenchmark}</td>
+ *       <td>one sender to 1, 2, 4 blocking receivers, capacity 1024</td>
+ *       <td>ours (paced to be lossless, and unpaced), JDK {@code SubmissionPublisher}, LMAX
+ *       Disruptor 4.0.0 with blocking and yielding wait strategies</td></tr>
+ *   <tr><td>{@link dev.channels.bench.WatchBenchmark}</td>
+ *       <td>one writer with 1 or 4 readers (polling, or blocking in {@code changed()}); borrow</td>
+ *       <td>ours, an {@code AtomicReference} of a (value, version) record</td></tr>
+ * </table>
+ * Each class's javadoc says how to read its results and how peers without a feature are made
+ * comparable. Full measurement: the same options with {@code 'dev.channels.bench.(Oneshot|Broadcast|Watch).*'}.
  */
 package dev.channels.bench;
