@@ -573,7 +573,9 @@ public final class Broadcast {
 
         /**
          * Closes this receiver: it stops counting as a receiver. When the last receiver closes,
-         * {@link Sender#closed()} completes. Idempotent.
+         * {@link Sender#closed()} completes. A receive already waiting on this receiver is not
+         * ended by the close: it returns at the next send or at end of stream (close a receiver
+         * from the thread that uses it). Idempotent.
          */
         @Override
         public void close() {

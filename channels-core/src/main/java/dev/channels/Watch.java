@@ -172,7 +172,10 @@ public final class Watch {
 
         /**
          * Like {@link #sendModify}, but if {@code modifier} returns the very value it was given
-         * (the same reference), nothing is stored and nobody is notified.
+         * (the same reference), nothing is stored and nobody is notified. Mind boxing: for an
+         * {@code Integer} value, {@code x -> x > 9 ? x : x + 1} returns a re-boxed (new) object in
+         * both branches; write {@code x -> x > 9 ? (Integer) x : Integer.valueOf(x + 1)}, or
+         * compare and return the argument itself.
          *
          * @param modifier computes the new value (not null) from the current one, or returns it
          *     unchanged
@@ -188,6 +191,7 @@ public final class Watch {
          * @return the current value; no lock, no allocation
          */
         public T borrow() {
+            ensureOpen();
             return core.current().value;
         }
 
@@ -446,8 +450,9 @@ public final class Watch {
 
         /**
          * Waits for a value that {@code predicate} accepts, testing the current value first (seen
-         * or not), then each new one; intermediate values may be skipped. The accepted value is
-         * marked seen.
+         * or not), then each new one; intermediate values may be skipped. Every value tested is
+         * marked seen (as Tokio's {@code wait_for}), the accepted one included: after a timeout,
+         * an interrupt or a closed channel, the last value tested, which was rejected, is seen.
          *
          * @param predicate the condition; runs on this thread
          * @return the accepted value
@@ -558,6 +563,8 @@ public final class Watch {
 
         /**
          * Closes this receiver. When the last receiver closes, {@link Sender#closed()} completes.
+         * A wait already in progress on this receiver is not ended by the close: it returns at the
+         * next change or close of the channel (close a receiver from the thread that uses it).
          * Idempotent.
          */
         @Override

@@ -162,63 +162,42 @@ public abstract class BroadcastCursor<T> implements FanOutCore.Condition {
      * with {@code lagged.apply(missed)}.
      */
     protected final CompletableFuture<T> recvAsync(Executor executor, LongFunction<? extends Exception> lagged) {
-        final Object r = poll();
-        if (r == LAGGED) {
-            return CompletableFuture.failedFuture(lagged.apply(missed));
-        }
-        if (r == END) {
-            return CompletableFuture.completedFuture(null);
-        }
-        if (r != EMPTY) {
-            @SuppressWarnings("unchecked")
-            final T v = (T) r;
-            return CompletableFuture.completedFuture(v);
-        }
         final RecvWaiter w = new RecvWaiter(executor, lagged);
-        w.node = core.waiters.push(w);
-        if (ready() && w.tryClaim()) { // second look of the handshake
-            w.complete();
-        }
+        w.start();
         return w.future();
     }
 
     /** A pending async receive: a claim runs the receive on the claiming thread. */
-    private final class RecvWaiter extends FutureWaiter<T> {
+    private final class RecvWaiter extends ListFutureWaiter<T> {
         private final LongFunction<? extends Exception> lagged;
-        /** The node of the current registration; volatile: read by a canceller. */
-        volatile WaitList.Node node;
 
         RecvWaiter(Executor executor, LongFunction<? extends Exception> lagged) {
-            super(executor);
+            super(core.waiters, executor);
             this.lagged = lagged;
         }
 
         @Override
-        protected void onComplete() {
-            // We hold the claim, hence the receiver, until the future completes or we re-arm.
-            final Object r = poll();
-            if (r == LAGGED) {
-                fail(lagged.apply(missed));
-            } else if (r == END) {
-                succeed(null);
-            } else if (r != EMPTY) {
-                @SuppressWarnings("unchecked")
-                final T v = (T) r;
-                succeed(v);
-            } else {
-                // Nothing for us (a spurious wake-up): register again, publishing the node while
-                // still DONE (neither claimable nor cancellable), then become WAITING and re-check.
-                node = core.waiters.push(this);
-                reset();
-                if (ready() && tryClaim()) {
-                    complete();
-                }
-            }
+        boolean ready() {
+            return BroadcastCursor.this.ready();
         }
 
         @Override
-        protected void withdraw() {
-            core.waiters.withdrawn(node);
+        boolean attempt() {
+            // We own the waiter, hence the receiver, until the future completes or we wait again.
+            final Object r = poll();
+            if (r == EMPTY) {
+                return false;
+            }
+            if (r == LAGGED) {
+                finishExceptionally(lagged.apply(missed));
+            } else if (r == END) {
+                finish(null);
+            } else {
+                @SuppressWarnings("unchecked")
+                final T v = (T) r;
+                finish(v);
+            }
+            return true;
         }
     }
 

@@ -38,6 +38,16 @@ public abstract class FutureWaiter<T> extends Waiter {
      */
     protected abstract void withdraw();
 
+    /** Completes the user's future with a value on this thread: for a result available at once. */
+    protected final void succeedHere(T value) {
+        future.succeed(value);
+    }
+
+    /** Completes the user's future exceptionally on this thread: for a result available at once. */
+    protected final void failHere(Throwable failure) {
+        future.fail(failure);
+    }
+
     /**
      * Completes the user's future with a value, on the executor if one was given. If the executor
      * rejects the task, the future is completed here instead: the operation has taken effect (a

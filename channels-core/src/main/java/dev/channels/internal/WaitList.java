@@ -8,39 +8,49 @@ import java.lang.invoke.VarHandle;
  * channel waiting for the next change, the waiting side of "notify all".
  *
  * <h2>Structure</h2>
- * A Treiber stack of immutable {@link Node}s. A waiter that wants to wait pushes a <em>fresh</em>
- * node (nodes are never reused, so a node's {@code next} never changes after it is published and
- * there is no ABA problem), then re-checks its condition. A notifier first publishes its change
- * with a sequentially consistent operation, then reads {@link #head}: if it is non-null it detaches
- * the whole stack with one {@code getAndSet(null)} and claims and completes every waiter on it.
- * Either the waiter's re-check sees the change, or the notifier's read of {@code head} sees the
- * waiter's push (both first steps are sequentially consistent: a Dekker handshake). A notifier that
- * finds the stack empty pays one volatile read on a line that only waiters write.
+ * A Treiber stack of {@link Node}s, a fresh node per registration. A waiter that wants to wait
+ * pushes a node, then re-checks its condition. A notifier first publishes its change with a
+ * sequentially consistent operation, then reads {@link #head}: if it is non-null it detaches the
+ * whole stack with one {@code getAndSet(null)} and claims and completes every waiter on it. Either
+ * the waiter's re-check sees the change, or the notifier's read of {@code head} sees the waiter's
+ * push (both first steps are sequentially consistent: a Dekker handshake). A notifier that finds
+ * the stack empty pays one volatile read on a line that only waiters write.
  *
- * <h2>Cancelled waiters</h2>
- * A waiter that withdraws (timeout, interrupt, cancelled future) cannot unlink a node from the
- * middle of a lock-free stack. If its node is still the head it pops it; otherwise it counts
- * itself as garbage, and once {@link #GARBAGE_LIMIT} withdrawn nodes may be sitting in the stack,
- * the withdrawing thread sweeps: it detaches the stack and completes every live waiter on it, which
- * is a spurious wake-up for them (each re-checks its condition and pushes a fresh node). So at most
- * about {@code GARBAGE_LIMIT} withdrawn nodes stay reachable, whatever the number of cancellations.
+ * <h2>Withdrawn waiters</h2>
+ * A waiter that withdraws (timeout, interrupt, cancelled future) pops its node if it is still the
+ * head; otherwise the node stays behind as garbage and is counted. Once the count reaches
+ * {@link #GARBAGE_LIMIT} and half the number of live nodes found by the last sweep, the
+ * withdrawing thread sweeps: it walks the stack and unlinks, in place, every node whose waiter is
+ * cancelled or has registered again since (its {@link Waiter#registration} is a newer node). The
+ * sweep wakes nobody and claims nothing: a live waiter is never disturbed. Unlinking only changes a
+ * {@code next} pointer to skip garbage nodes, and never the {@code next} of the skipped nodes, so a
+ * notifier traversing a chain it detached concurrently still reaches every live node; nodes are
+ * only ever inserted at the head, so a skip never jumps over a live node. The cost is amortised
+ * constant per withdrawal, and at most about as many garbage nodes as live ones (or
+ * {@code GARBAGE_LIMIT}) stay reachable.
  *
  * <h2>What does not hold</h2>
- * Waiters may be woken spuriously (by a sweep, or by a change that another waiter consumed); every
- * waiter re-checks its condition. {@link #hasWaiters()} is a snapshot.
+ * Waiters may be woken spuriously (by a change that another waiter consumed, or by a notifier that
+ * detached a node superseded by a newer registration of the same waiter); every waiter re-checks
+ * its condition. {@link #hasWaiters()} is a snapshot.
  */
 public final class WaitList extends WaitListPad1 {
-    /** Withdrawn nodes tolerated in the stack before the withdrawing thread sweeps it. */
+    /** The least number of withdrawn nodes tolerated in the stack before a sweep. */
     static final int GARBAGE_LIMIT = 64;
 
-    /** One registration of a waiter: immutable once pushed. */
+    /** One registration of a waiter. */
     public static final class Node {
         final Waiter waiter;
-        /** plain: written before the CAS that publishes the node, never after. */
-        Node next;
+        /** Written before the push publishes the node; later only by sweeps, to skip garbage. */
+        volatile Node next;
 
         Node(Waiter waiter) {
             this.waiter = waiter;
+        }
+
+        /** Garbage: the waiter withdrew, or registered again with a newer node. */
+        boolean isGarbage() {
+            return waiter.isCancelled() || waiter.registration != this;
         }
     }
 
@@ -48,16 +58,17 @@ public final class WaitList extends WaitListPad1 {
     }
 
     /**
-     * Registers {@code w}: pushes a fresh node for it (sequentially consistent). The caller then
-     * re-checks its condition before it waits.
+     * Registers {@code w}: pushes a fresh node for it (sequentially consistent) and makes it the
+     * waiter's current registration. The caller then re-checks its condition before it waits.
      *
      * @return the node, to be passed to {@link #withdrawn(Node)} if the waiter withdraws
      */
     public Node push(Waiter w) {
         final Node n = new Node(w);
+        w.registration = n; // volatile store: read by sweeps
         for (;;) {
             final Node h = head;
-            n.next = h; // plain: published by the CAS below
+            NEXT.set(n, h); // plain: published by the CAS below
             if (HEAD.compareAndSet(this, h, n)) {
                 return n;
             }
@@ -75,49 +86,87 @@ public final class WaitList extends WaitListPad1 {
      */
     public void wakeAll() {
         if (head != null) {
-            completeAll((Node) HEAD.getAndSet(this, null));
-        }
-    }
-
-    private static void completeAll(Node n) {
-        while (n != null) {
-            final Node next = n.next; // immutable once published
-            final Waiter w = n.waiter;
-            if (w.tryClaim()) {
-                w.complete();
+            Node n = (Node) HEAD.getAndSet(this, null);
+            while (n != null) {
+                final Node next = n.next;
+                final Waiter w = n.waiter;
+                if (w.tryClaim()) {
+                    w.complete();
+                }
+                n = next;
             }
-            n = next;
         }
     }
 
     /**
-     * Called by the owner of {@code n}'s waiter after its {@link Waiter#tryCancel()} succeeded, so
-     * that the withdrawn node does not stay reachable: pops it if it is the head, or counts it and
-     * sweeps the stack once enough garbage may have built up.
+     * Called by the owner of {@code n}'s waiter after it withdrew the waiter (its
+     * {@link Waiter#tryCancel()} succeeded, or it will register again), so that the node does not
+     * stay reachable: pops it if it is the head, or counts it and sweeps once enough garbage may
+     * have built up.
      */
     public void withdrawn(Node n) {
         if (n == null) {
             return;
         }
-        final Node h = head;
         // No ABA: nodes are never pushed twice, so head == n means n is still on top.
-        if (h == n && HEAD.compareAndSet(this, n, n.next)) {
+        if (head == n && HEAD.compareAndSet(this, n, n.next)) {
             return;
         }
-        if ((int) GARBAGE.getAndAdd(this, 1) + 1 >= GARBAGE_LIMIT) {
-            garbage = 0; // volatile store: a racing sweep only makes the next one come earlier
-            completeAll((Node) HEAD.getAndSet(this, null));
+        final int g = (int) GARBAGE.getAndAdd(this, 1) + 1;
+        // Sweep once the garbage may outnumber what is left alive since the last sweep (each
+        // withdrawal takes one node from the live and adds one to the garbage): the sweeps' work
+        // is then amortised over the withdrawals, and garbage never exceeds the live nodes by
+        // much, nor GARBAGE_LIMIT when nothing is left alive.
+        if (g >= GARBAGE_LIMIT && 2 * g >= liveAtSweep) {
+            sweep();
+        }
+    }
+
+    /** Unlinks the garbage nodes; see the class comment. One sweeper at a time. */
+    private void sweep() {
+        if (!SWEEPING.compareAndSet(this, 0, 1)) {
+            return;
+        }
+        try {
+            garbage = 0;
+            Node h;
+            while ((h = head) != null && h.isGarbage() && HEAD.compareAndSet(this, h, h.next)) {
+                // popped a garbage head
+            }
+            int live = 0;
+            Node prev = head;
+            if (prev != null) {
+                live++;
+                Node cur = prev.next;
+                while (cur != null) {
+                    if (cur.isGarbage()) {
+                        cur = cur.next;
+                        prev.next = cur; // volatile store: skips the garbage node, keeps its own next
+                    } else {
+                        live++;
+                        prev = cur;
+                        cur = cur.next;
+                    }
+                }
+            }
+            liveAtSweep = live; // plain: read racily by withdrawn(), only a trigger
+        } finally {
+            sweeping = 0;
         }
     }
 
     private static final VarHandle HEAD;
     private static final VarHandle GARBAGE;
+    private static final VarHandle SWEEPING;
+    private static final VarHandle NEXT;
 
     static {
         try {
             final MethodHandles.Lookup l = MethodHandles.lookup();
             HEAD = l.findVarHandle(WaitListHead.class, "head", Node.class);
             GARBAGE = l.findVarHandle(WaitListHead.class, "garbage", int.class);
+            SWEEPING = l.findVarHandle(WaitListHead.class, "sweeping", int.class);
+            NEXT = l.findVarHandle(Node.class, "next", Node.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -141,6 +190,10 @@ abstract class WaitListHead extends WaitListPad0 {
     volatile WaitList.Node head;
     /** Withdrawn nodes that may still be in the stack (an estimate). */
     volatile int garbage;
+    /** 1 while a thread sweeps. */
+    volatile int sweeping;
+    /** Live nodes found by the last sweep; plain: a heuristic, written by sweeps only. */
+    int liveAtSweep;
 }
 
 /** 128 bytes of padding after the head. */

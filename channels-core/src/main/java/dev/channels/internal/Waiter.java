@@ -51,6 +51,11 @@ public abstract class Waiter {
     Object item;
     /** What the claimant did: one of the queue's outcome codes. */
     int outcome;
+    /**
+     * The waiter's latest node in a {@link WaitList}; volatile: written by the registering thread,
+     * read by sweeps, which unlink the older nodes.
+     */
+    volatile WaitList.Node registration;
 
     /** Claims this waiter for a wake-up; false if it was already claimed or cancelled. */
     public boolean tryClaim() {

@@ -119,8 +119,8 @@ public abstract class WatchCursor<T> implements FanOutCore.Condition {
         for (boolean first = true;; first = false) {
             final boolean closed = core.isClosed();
             final WatchCore.Version<T> v = core.current();
+            seen = v.version; // as Tokio's wait_for: every value tested is marked seen
             if (p.test(v.value)) {
-                seen = v.version;
                 return v.value;
             }
             if (closed) {
@@ -150,58 +150,9 @@ public abstract class WatchCursor<T> implements FanOutCore.Condition {
         return w.future();
     }
 
-    /**
-     * An async wait on the watch: each attempt either finishes the future or re-registers. A
-     * claim (by a writer's wake-up or by a sweep of the wait list) runs the next attempt on the
-     * claiming thread.
-     */
-    private abstract class AsyncWait<R> extends FutureWaiter<R> {
-        /** The node of the current registration; volatile: read by a canceller on another thread. */
-        private volatile WaitList.Node node;
-
-        AsyncWait(Executor executor) {
-            super(executor);
-        }
-
-        /** Finishes the future if the wait is over; returns false if it must wait on. */
-        abstract boolean attempt();
-
-        /** Whether an attempt would finish (a cheap check, no side effect). */
-        abstract boolean ready();
-
-        final void start() {
-            if (attempt()) {
-                return; // finished at once; this waiter was never published
-            }
-            node = core.register(this);
-            if (ready() && tryClaim()) { // second look of the handshake
-                complete();
-            }
-        }
-
-        @Override
-        protected final void onComplete() {
-            if (attempt()) {
-                return;
-            }
-            // Not ready after all (a spurious wake-up): register again. Publish the new node while
-            // still DONE (neither claimable nor cancellable), then become WAITING and re-check.
-            node = core.register(this);
-            reset();
-            if (ready() && tryClaim()) {
-                complete();
-            }
-        }
-
-        @Override
-        protected final void withdraw() {
-            core.withdrawn(node);
-        }
-    }
-
-    private final class ChangedWaiter extends AsyncWait<Boolean> {
+    private final class ChangedWaiter extends ListFutureWaiter<Boolean> {
         ChangedWaiter(Executor executor) {
-            super(executor);
+            super(core.waiters, executor);
         }
 
         @Override
@@ -215,25 +166,25 @@ public abstract class WatchCursor<T> implements FanOutCore.Condition {
             final WatchCore.Version<T> v = core.current();
             if (v.version != seen) {
                 seen = v.version;
-                succeed(Boolean.TRUE);
+                finish(Boolean.TRUE);
                 return true;
             }
             if (closed) {
-                succeed(Boolean.FALSE);
+                finish(Boolean.FALSE);
                 return true;
             }
             return false;
         }
     }
 
-    private final class WaitForWaiter extends AsyncWait<T> {
+    private final class WaitForWaiter extends ListFutureWaiter<T> {
         private final Predicate<? super T> predicate;
         private final Supplier<RuntimeException> closedFailure;
         /** The version last tested; plain: only the attempting thread (which holds the claim) reads it. */
         private WatchCore.Version<T> tested;
 
         WaitForWaiter(Predicate<? super T> predicate, Executor executor, Supplier<RuntimeException> closedFailure) {
-            super(executor);
+            super(core.waiters, executor);
             this.predicate = predicate;
             this.closedFailure = closedFailure;
         }
@@ -249,21 +200,21 @@ public abstract class WatchCursor<T> implements FanOutCore.Condition {
             final WatchCore.Version<T> v = core.current();
             if (v != tested) {
                 tested = v;
+                seen = v.version; // as Tokio's wait_for: every value tested is marked seen
                 final boolean accepted;
                 try {
                     accepted = predicate.test(v.value);
                 } catch (Throwable t) {
-                    fail(t); // the predicate's exception ends the wait; it never reaches the writer
+                    finishExceptionally(t); // ends the wait; it never reaches the writer
                     return true;
                 }
                 if (accepted) {
-                    seen = v.version;
-                    succeed(v.value);
+                    finish(v.value);
                     return true;
                 }
             }
             if (closed) {
-                fail(closedFailure.get());
+                finishExceptionally(closedFailure.get());
                 return true;
             }
             return false;

@@ -104,7 +104,51 @@ class WaitListTest {
         }
         assertTrue(max <= WaitList.GARBAGE_LIMIT + 2,
                 "withdrawn nodes must not pile up: up to " + max + " nodes were reachable");
-        assertTrue(top.completions <= 1, "a sweep wakes a live waiter at most once");
+        assertEquals(0, top.completions, "a sweep wakes nobody");
+        assertFalse(top.isCancelled() || top.isDone(), "a sweep leaves a live waiter waiting");
+    }
+
+    @Test
+    void aWaiterThatRegistersAgainLeavesItsOldNodesToTheSweep() {
+        final WaitList list = new WaitList();
+        final CountingWaiter top = new CountingWaiter();
+        final CountingWaiter again = new CountingWaiter();
+        list.push(again);
+        list.push(top); // the re-registrations below are never the head when withdrawn
+        int max = 0;
+        for (int round = 0; round < 10_000; round++) {
+            final WaitList.Node old = again.registration;
+            list.push(again); // registers again (a reused parked waiter, an async re-arm)
+            list.withdrawn(old);
+            max = Math.max(max, reachable(list));
+        }
+        assertTrue(max <= WaitList.GARBAGE_LIMIT + 3, "superseded nodes must not pile up: " + max);
+        list.wakeAll();
+        assertEquals(1, again.completions, "the live registration is still there and wakes once");
+        assertEquals(1, top.completions);
+    }
+
+    @Test
+    void sweepsLeaveEveryLiveWaiterRegistered() {
+        final WaitList list = new WaitList();
+        final List<CountingWaiter> live = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            final CountingWaiter keep = new CountingWaiter();
+            live.add(keep);
+            list.push(keep);
+            final CountingWaiter gone = new CountingWaiter();
+            final WaitList.Node n = list.push(gone);
+            list.push(new CountingWaiter()); // so that gone's node is not the head
+            live.add((CountingWaiter) list.head.waiter);
+            assertTrue(gone.tryCancel());
+            list.withdrawn(n);
+        }
+        assertTrue(reachable(list) <= live.size() + WaitList.GARBAGE_LIMIT + live.size(),
+                "garbage is bounded by the live count: " + reachable(list));
+        list.wakeAll();
+        for (CountingWaiter w : live) {
+            assertEquals(1, w.completions, "every live waiter is woken exactly once");
+        }
     }
 
     @Test
