@@ -17,10 +17,11 @@ import java.util.concurrent.CompletableFuture;
  * reopens the channel).
  *
  * <h2>No receivers left</h2>
- * {@link #noReceivers()} hands out a future completed the next time the receiver count reaches
- * zero (or at once if it is zero). The future is created on demand; a Dekker handshake between the
- * creator (publish the future, then read the count) and the last receiver's close (decrement the
- * count, then take the future) makes sure one of them completes it.
+ * {@link #noReceivers()} hands out a future completed when the current open period ends (the
+ * receiver count reaches zero), or a completed one if it is zero. The count and that future live in
+ * one immutable pair swapped by CAS, so a future is never handed out for one open period and
+ * completed by the end of an earlier one (a close racing a subscribe). Subscribing and closing
+ * receivers allocate a pair; sends only read the count.
  */
 public abstract class FanOutCore {
     /** The receivers waiting for the next change. */
@@ -30,12 +31,27 @@ public abstract class FanOutCore {
 
     private volatile int senderCount;
     private volatile int weakCount;
-    private volatile int receiverCount;
-    private volatile CompletableFuture<Void> noReceivers;
+    /** The receiver count and the senders' pending "no receivers" future, swapped together by CAS. */
+    private volatile Receivers receivers;
+
+    /**
+     * An immutable (count, future) pair: the future handed out while the count is positive is the
+     * one completed when that count reaches zero, never one of an earlier open period.
+     */
+    private static final class Receivers {
+        final int count;
+        /** Completed when this open period ends; null until somebody asks. */
+        final CompletableFuture<Void> whenNone;
+
+        Receivers(int count, CompletableFuture<Void> whenNone) {
+            this.count = count;
+            this.whenNone = whenNone;
+        }
+    }
 
     protected FanOutCore(int senders, int receivers) {
         this.senderCount = senders;
-        this.receiverCount = receivers;
+        this.receivers = new Receivers(receivers, null);
     }
 
     /** Called once, when the last strong sender closed, after the count reached zero. */
@@ -85,17 +101,17 @@ public abstract class FanOutCore {
     // ------------------------------------------------------------------ receivers
 
     public final int receiverCount() {
-        return receiverCount;
+        return receivers.count;
     }
 
     /** Adds a receiver (subscribe, duplicate); reopens a channel that had none. */
     protected final void addReceiver() {
         for (;;) {
-            final int n = receiverCount;
-            if (n == Integer.MAX_VALUE) {
-                throw new IllegalStateException("too many receivers: " + n);
+            final Receivers r = receivers;
+            if (r.count == Integer.MAX_VALUE) {
+                throw new IllegalStateException("too many receivers: " + r.count);
             }
-            if (RECEIVER_COUNT.compareAndSet(this, n, n + 1)) {
+            if (RECEIVERS.compareAndSet(this, r, new Receivers(r.count + 1, r.whenNone))) {
                 return;
             }
         }
@@ -103,35 +119,33 @@ public abstract class FanOutCore {
 
     /** Removes a receiver; the last one completes the senders' {@link #noReceivers()} future. */
     protected final void dropReceiver() {
-        if ((int) RECEIVER_COUNT.getAndAdd(this, -1) == 1) {
-            // Dekker with noReceivers(): the count is published (above) before the future is taken.
-            @SuppressWarnings("unchecked")
-            final CompletableFuture<Void> f = (CompletableFuture<Void>) NO_RECEIVERS.getAndSet(this, null);
-            if (f != null) {
-                f.complete(null);
+        for (;;) {
+            final Receivers r = receivers;
+            final boolean last = r.count == 1;
+            if (RECEIVERS.compareAndSet(this, r, new Receivers(r.count - 1, last ? null : r.whenNone))) {
+                if (last && r.whenNone != null) {
+                    r.whenNone.complete(null); // after the CAS, outside any lock
+                }
+                return;
             }
         }
     }
 
     /**
-     * A future completed the next time no receiver is left, or already complete if none is (shared:
-     * hand out copies only).
+     * A future completed when the current open period ends (the receiver count reaches zero), or
+     * already complete if no receiver is open (shared: hand out copies only).
      */
     public final CompletableFuture<Void> noReceivers() {
         for (;;) {
-            if (receiverCount == 0) {
+            final Receivers r = receivers;
+            if (r.count == 0) {
                 return CompletableFuture.completedFuture(null);
             }
-            CompletableFuture<Void> f = noReceivers;
-            if (f != null) {
-                return f;
+            if (r.whenNone != null) {
+                return r.whenNone;
             }
-            f = new CompletableFuture<>();
-            if (NO_RECEIVERS.compareAndSet(this, null, f)) {
-                // Second half of the handshake: the count may have reached zero before we published.
-                if (receiverCount == 0 && NO_RECEIVERS.compareAndSet(this, f, null)) {
-                    f.complete(null);
-                }
+            final CompletableFuture<Void> f = new CompletableFuture<>();
+            if (RECEIVERS.compareAndSet(this, r, new Receivers(r.count, f))) {
                 return f;
             }
         }
@@ -207,16 +221,14 @@ public abstract class FanOutCore {
 
     private static final VarHandle SENDER_COUNT;
     private static final VarHandle WEAK_COUNT;
-    private static final VarHandle RECEIVER_COUNT;
-    private static final VarHandle NO_RECEIVERS;
+    private static final VarHandle RECEIVERS;
 
     static {
         try {
             final MethodHandles.Lookup l = MethodHandles.lookup();
             SENDER_COUNT = l.findVarHandle(FanOutCore.class, "senderCount", int.class);
             WEAK_COUNT = l.findVarHandle(FanOutCore.class, "weakCount", int.class);
-            RECEIVER_COUNT = l.findVarHandle(FanOutCore.class, "receiverCount", int.class);
-            NO_RECEIVERS = l.findVarHandle(FanOutCore.class, "noReceivers", CompletableFuture.class);
+            RECEIVERS = l.findVarHandle(FanOutCore.class, "receivers", Receivers.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -9,13 +9,14 @@ import java.util.concurrent.Executor;
  * <h2>Ownership</h2>
  * {@link #attempt(boolean)} (which may take a value or mark one seen) runs only while this waiter is
  * owned by the running thread: before it is published, after a notifier claimed it (in
- * {@link #onComplete()}), or after this thread withdrew it itself with {@link #tryCancel()}. In
+ * {@link #onComplete()}), or after this thread claimed it back itself with {@link #tryClaim()}. In
  * those states neither a notifier nor the user's {@code cancel} can take it, so a cancel that
  * returns true always means that nothing was taken. To wait again, {@link #drive()} registers a
- * fresh node while still owning the waiter, and only then makes it {@code WAITING} and re-checks
+ * fresh node while still owning the waiter (claimed or done, never cancelled: a sweep unlinks the
+ * nodes of cancelled waiters), and only then makes it {@code WAITING} and re-checks
  * {@link #ready()} (the waiter's half of the list's handshake); if the re-check finds it ready it
- * withdraws the waiter again and loops, rather than claiming itself, so no completed waiter's node
- * is left in the list.
+ * claims itself back and loops. A finished waiter gives up its registration, so that a sweep can
+ * unlink any node of it still in the list.
  *
  * @param <R> the result type of the future
  */
@@ -56,28 +57,40 @@ abstract class ListFutureWaiter<R> extends FutureWaiter<R> {
 
     /** Starts the wait on the calling thread; the waiter is not yet published. */
     final void start() {
-        // A new waiter is WAITING; make it owned (not claimable) before drive() publishes it, so
-        // that a notifier cannot claim it between the push and drive()'s reset.
-        tryCancel();
+        // A new waiter is WAITING; own it (CLAIMED: neither claimable nor garbage to a sweep)
+        // before drive() publishes it, so that no notifier can take it before drive()'s reset.
+        tryClaim();
         drive();
     }
 
-    /** Attempts, and registers to wait if the attempt did not finish. Caller owns the waiter. */
+    /**
+     * Attempts, and registers to wait if the attempt did not finish. The caller owns the waiter
+     * (CLAIMED or DONE: a sweep keeps the node of such a waiter, unlike a CANCELLED one's).
+     */
     private void drive() {
         for (;;) {
             if (attempt()) {
+                final WaitList.Node n = registration;
+                if (n != null) {
+                    registration = null; // finished for good: any node of ours left is garbage
+                    list.withdrawn(n);
+                }
                 return;
             }
             waited = true;
-            final WaitList.Node n = list.push(this);
+            final WaitList.Node old = registration;
+            list.push(this); // the new node becomes our registration; the old one is garbage
+            if (old != null) {
+                list.withdrawn(old);
+            }
             reset(); // from here a notifier may claim it and the user may cancel it
             if (!ready()) {
                 return;
             }
-            if (!tryCancel()) {
+            if (!tryClaim()) {
                 return; // a notifier claimed it (it runs onComplete) or the user cancelled it
             }
-            list.withdrawn(n);
+            // Ready already: we own it again and attempt on this thread.
         }
     }
 
