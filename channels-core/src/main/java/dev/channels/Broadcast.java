@@ -32,7 +32,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <h2>Capacity and lag</h2>
  * The channel keeps the last {@link Sender#capacity() capacity} values, the requested capacity
- * rounded up to a power of two. Senders never wait: a send overwrites the oldest value. A receiver
+ * rounded up to a power of two. Senders never wait for receivers: a send overwrites the oldest
+ * value. (Two sends racing for the same slot a whole ring apart are ordered: the later one waits
+ * the few instructions until the earlier one has published.) A send also completes the async
+ * receives waiting on the channel, on the sending thread, and their continuations unless they
+ * were given an executor. A receiver
  * that falls more than the capacity behind gets a {@link LaggedException} whose
  * {@link LaggedException#missed()} is exactly the number of values it missed, and continues from
  * the oldest value still kept; it may lag again if more sends overwrite that one first. Lag is
@@ -47,8 +51,15 @@ import java.util.concurrent.TimeoutException;
  * a handle after closing it throws {@link IllegalStateException}.
  *
  * <h2>Memory</h2>
- * A value stays reachable from the channel until {@code capacity} later sends have overwritten it,
- * even after every receiver read it. Send and receive take no lock and allocate nothing.
+ * The ring is allocated up front: one slot object (about 24 bytes) per position of the rounded
+ * capacity. A value stays reachable from the channel until {@code capacity} later sends have
+ * overwritten it, even after every receiver read it. Send and receive take no lock and allocate
+ * nothing (a receiver that has to park allocates a small wait-list node).
+ *
+ * <p>Java has no destructors: a receiver that is abandoned without {@link Receiver#close()} still
+ * counts as a receiver (in {@link Sender#receiverCount()}, for {@link Sender#closed()} and, as the
+ * slowest reader, in {@link Sender#len()}), and the channel keeps it reachable. Close receivers
+ * you no longer use, for example with try-with-resources.
  *
  * <h2>Memory consistency effects</h2>
  * Actions in a thread before it sends a value <i>happen-before</i> the actions that follow the

@@ -62,7 +62,7 @@ public abstract class BroadcastCursor<T> implements FanOutCore.Condition {
 
     /** Values sent and not yet received by this receiver, overwritten ones included. */
     protected final long length() {
-        return Math.max(0L, core.tailPosition() - next);
+        return Math.max(0L, core.tailPosition() - position()); // opaque: may run on any thread
     }
 
     /** Stops counting this receiver. */
