@@ -33,6 +33,15 @@ public abstract class FutureWaiter<T> extends Waiter {
     }
 
     /**
+     * The user's cancellation (or external completion) of the future: true if the operation is
+     * withdrawn before it took effect (then {@link #withdraw()} follows). By default one
+     * {@link #tryCancel()}, which fails once a channel has claimed the waiter.
+     */
+    protected boolean cancelOperation() {
+        return tryCancel();
+    }
+
+    /**
      * Takes the operation back out of its channel after a successful {@link #tryCancel()}:
      * deregisters the waiter and returns anything it held (capacity, a slot promised to it).
      */
@@ -97,7 +106,7 @@ public abstract class FutureWaiter<T> extends Waiter {
         }
 
         private boolean withdraw() {
-            if (waiter.tryCancel()) {
+            if (waiter.cancelOperation()) {
                 waiter.withdraw();
                 return true;
             }

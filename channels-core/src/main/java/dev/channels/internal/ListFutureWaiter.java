@@ -24,6 +24,10 @@ abstract class ListFutureWaiter<R> extends FutureWaiter<R> {
     private final WaitList list;
     /** Whether this wait has been registered: later results go through the executor. */
     private boolean waited;
+    /** Set by a cancel in progress that found the waiter owned; see {@link #cancelOperation()}. */
+    private volatile boolean cancelRequested;
+    /** Set once an attempt finished the future (perhaps through the executor, later). */
+    private volatile boolean finished;
 
     ListFutureWaiter(WaitList list, Executor executor) {
         super(executor);
@@ -40,6 +44,7 @@ abstract class ListFutureWaiter<R> extends FutureWaiter<R> {
     abstract boolean ready();
 
     final void finish(R value) {
+        finished = true; // volatile: a spinning cancel stops and reports failure
         if (waited) {
             succeed(value);
         } else {
@@ -48,6 +53,7 @@ abstract class ListFutureWaiter<R> extends FutureWaiter<R> {
     }
 
     final void finishExceptionally(Throwable failure) {
+        finished = true;
         if (waited) {
             fail(failure);
         } else {
@@ -77,6 +83,12 @@ abstract class ListFutureWaiter<R> extends FutureWaiter<R> {
                 }
                 return;
             }
+            if (cancelRequested) {
+                // A cancel is spinning on this waiter (see cancelOperation): nothing was taken,
+                // so hand the waiter back WAITING, unregistered, and let that cancel withdraw it.
+                reset();
+                return;
+            }
             waited = true;
             final WaitList.Node old = registration;
             list.push(this); // the new node becomes our registration; the old one is garbage
@@ -97,6 +109,29 @@ abstract class ListFutureWaiter<R> extends FutureWaiter<R> {
     @Override
     protected final void onComplete() {
         drive(); // claimed by a notifier: we own the waiter
+    }
+
+    /**
+     * Cancels even while a notifier's claim is being handled: a claim that ends in "wait again"
+     * (a change this wait does not accept, or a spurious wake-up) took nothing, so the cancel must
+     * succeed rather than report a failure for a future that then stays pending. The cancel
+     * raises {@link #cancelRequested} and retries until it withdraws the waiter, or until an
+     * attempt has finished the future (then it fails, as the operation took effect). The owner
+     * checks the request after each failed attempt and, if set, makes the waiter WAITING without
+     * registering it. The wait is short: one attempt of the owner.
+     */
+    @Override
+    protected final boolean cancelOperation() {
+        cancelRequested = true;
+        for (int i = 0;; i++) {
+            if (tryCancel()) {
+                return true;
+            }
+            if (finished || isCancelled()) {
+                return false;
+            }
+            SpinPolicy.spin(i);
+        }
     }
 
     @Override
