@@ -167,7 +167,9 @@ public final class Broadcast {
          * may lag or close).
          *
          * @param value the value, not null
-         * @return the number of receivers at the time of the send
+         * @return the number of receivers when the send began (each of them can receive the
+         *     value unless it lags or closes; a receiver subscribing concurrently may receive it
+         *     without being counted)
          * @throws ChannelClosedException if there is no receiver; the value was not stored and is
          *     {@link ChannelClosedException#value()}
          * @throws IllegalStateException if this handle is closed
@@ -426,13 +428,17 @@ public final class Broadcast {
         /** Whether this handle was closed; CASed once by close(). */
         private volatile boolean handleClosed;
 
+        /** The first receiver of a new channel. */
         Receiver(BroadcastCore<T> core) {
             super(core);
         }
 
+        private Receiver(BroadcastCore<T> core, boolean subscribe) {
+            super(core, subscribe);
+        }
+
         static <T> Receiver<T> subscribed(BroadcastCore<T> core) {
-            core.subscribeCount();
-            return new Receiver<>(core);
+            return new Receiver<>(core, true);
         }
 
         private void ensureOpen() {

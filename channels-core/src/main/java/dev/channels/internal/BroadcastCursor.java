@@ -37,14 +37,38 @@ public abstract class BroadcastCursor<T> implements FanOutCore.Condition {
     /** The receiver's reusable parked-thread waiter; plain: receiver-confined. */
     private ParkingWaiter parker;
 
-    /** A receiver starting at the current tail; the caller has counted it (subscribe). */
+    /** The first receiver of a new channel, already counted by the core: starts at position 0. */
     protected BroadcastCursor(BroadcastCore<T> core) {
+        this(core, 0L);
+    }
+
+    private BroadcastCursor(BroadcastCore<T> core, long start) {
         this.core = core;
         this.ring = core.ring;
         this.mask = core.mask;
         this.capacity = core.capacity;
-        this.next = core.tailPosition();
+        this.next = start;
         core.track(this);
+    }
+
+    /**
+     * A new receiver starting at the current tail (subscribe). The tail is read <em>before</em>
+     * the receiver is counted: a send reads the count before it claims its position, so a send
+     * that counted this receiver claims a position at or after the start and this receiver can
+     * receive it (reading the tail after counting could start past a send that counted it: a
+     * value reported sent that nobody can receive). A send concurrent with the subscribe may
+     * therefore reach the new receiver without counting it. If many sends passed between the two
+     * reads, the start moves up to the oldest value still kept, so that a new receiver does not
+     * begin with a lag.
+     */
+    protected BroadcastCursor(BroadcastCore<T> core, boolean subscribe) {
+        this(core, subscribeStart(core));
+    }
+
+    private static long subscribeStart(BroadcastCore<?> core) {
+        final long before = core.tailPosition();
+        core.subscribeCount();
+        return Math.max(before, core.tailPosition() - core.capacity);
     }
 
     /** The cursor, for {@link BroadcastCore#len()}: opaque, an estimate from another thread. */
