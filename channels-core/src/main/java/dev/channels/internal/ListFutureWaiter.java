@@ -75,6 +75,7 @@ abstract class ListFutureWaiter<R> extends FutureWaiter<R> {
      */
     private void drive() {
         for (;;) {
+            wakeRequested = false; // volatile: the attempt below sees every change raised before
             if (attempt()) {
                 final WaitList.Node n = registration;
                 if (n != null) {
@@ -96,7 +97,10 @@ abstract class ListFutureWaiter<R> extends FutureWaiter<R> {
                 list.withdrawn(old);
             }
             reset(); // from here a notifier may claim it and the user may cancel it
-            if (!ready()) {
+            // A notifier may have detached the new node while we still owned the waiter (its
+            // change came before our attempt, its read of the list after our push): its claim
+            // failed and the node is gone, but it raised wakeRequested first. Re-check both.
+            if (!wakeRequested && !ready()) {
                 return;
             }
             if (!tryClaim()) {

@@ -90,6 +90,7 @@ public final class WaitList extends WaitListPad1 {
             while (n != null) {
                 final Node next = n.next;
                 final Waiter w = n.waiter;
+                w.wakeRequested = true; // volatile, before the claim: see Waiter#wakeRequested
                 if (w.tryClaim()) {
                     w.complete();
                 }

@@ -56,6 +56,13 @@ public abstract class Waiter {
      * read by sweeps, which unlink the older nodes.
      */
     volatile WaitList.Node registration;
+    /**
+     * Raised by a {@link WaitList} notifier just before it tries to claim this waiter. A waiter that
+     * registers while it owns itself (an async list wait re-registering) reads it after making
+     * itself claimable: a notifier that detached the new node while the claim could not succeed
+     * has raised it by then, so the wake-up is not lost with the node.
+     */
+    volatile boolean wakeRequested;
 
     /** Claims this waiter for a wake-up; false if it was already claimed or cancelled. */
     public boolean tryClaim() {
