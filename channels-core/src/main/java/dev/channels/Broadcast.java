@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
+
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
+
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -83,7 +83,7 @@ public final class Broadcast {
      */
     public static <T> Channel<T> channel(int capacity) {
         final BroadcastCore<T> core = new BroadcastCore<>(capacity, 1);
-        return new Channel<>(new Sender<>(core), new Receiver<>(core));
+        return new Channel<>(new Sender<>(core), new Receiver<>(core, false));
     }
 
     /**
@@ -265,11 +265,7 @@ public final class Broadcast {
          * @throws InterruptedException if interrupted while waiting
          */
         public void awaitClosed() throws InterruptedException {
-            try {
-                core.noReceivers().get();
-            } catch (ExecutionException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+            Signals.await(core.noReceivers());
         }
 
         /**
@@ -280,14 +276,7 @@ public final class Broadcast {
          * @throws InterruptedException if interrupted while waiting
          */
         public boolean awaitClosed(Duration timeout) throws InterruptedException {
-            try {
-                core.noReceivers().get(Timeouts.nanos(timeout), TimeUnit.NANOSECONDS);
-                return true;
-            } catch (TimeoutException e) {
-                return false;
-            } catch (ExecutionException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+            return Signals.await(core.noReceivers(), timeout);
         }
 
         /**
@@ -428,11 +417,7 @@ public final class Broadcast {
         /** Whether this handle was closed; CASed once by close(). */
         private volatile boolean handleClosed;
 
-        /** The first receiver of a new channel. */
-        Receiver(BroadcastCore<T> core) {
-            super(core);
-        }
-
+        /** The first receiver of a new channel ({@code subscribe} false), or a later one. */
         private Receiver(BroadcastCore<T> core, boolean subscribe) {
             super(core, subscribe);
         }

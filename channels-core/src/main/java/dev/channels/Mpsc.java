@@ -14,9 +14,9 @@ import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
+
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
+
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -172,11 +172,7 @@ public final class Mpsc {
          * @throws InterruptedException if interrupted while waiting
          */
         public final void awaitClosed() throws InterruptedException {
-            try {
-                core.closedFuture().get();
-            } catch (ExecutionException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+            Signals.await(core.closedFuture());
         }
 
         /**
@@ -187,15 +183,7 @@ public final class Mpsc {
          * @throws InterruptedException if interrupted while waiting
          */
         public final boolean awaitClosed(Duration timeout) throws InterruptedException {
-            final long nanos = Timeouts.nanos(timeout);
-            try {
-                core.closedFuture().get(nanos, TimeUnit.NANOSECONDS);
-                return true;
-            } catch (TimeoutException e) {
-                return false;
-            } catch (ExecutionException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+            return Signals.await(core.closedFuture(), timeout);
         }
 
         /**

@@ -8,9 +8,9 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
+
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
+
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
@@ -129,11 +129,7 @@ public final class Oneshot {
          * @throws InterruptedException if interrupted while waiting
          */
         public void awaitClosed() throws InterruptedException {
-            try {
-                channel.closedStage().get();
-            } catch (ExecutionException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+            Signals.await(channel.closedStage());
         }
 
         /**
@@ -144,14 +140,7 @@ public final class Oneshot {
          * @throws InterruptedException if interrupted while waiting
          */
         public boolean awaitClosed(Duration timeout) throws InterruptedException {
-            try {
-                channel.closedStage().get(Timeouts.nanos(timeout), TimeUnit.NANOSECONDS);
-                return true;
-            } catch (TimeoutException e) {
-                return false;
-            } catch (ExecutionException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+            return Signals.await(channel.closedStage(), timeout);
         }
 
         /**

@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
+
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
+
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -243,11 +243,7 @@ public final class Watch {
          * @throws InterruptedException if interrupted while waiting
          */
         public void awaitClosed() throws InterruptedException {
-            try {
-                core.noReceivers().get();
-            } catch (ExecutionException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+            Signals.await(core.noReceivers());
         }
 
         /**
@@ -258,14 +254,7 @@ public final class Watch {
          * @throws InterruptedException if interrupted while waiting
          */
         public boolean awaitClosed(Duration timeout) throws InterruptedException {
-            try {
-                core.noReceivers().get(Timeouts.nanos(timeout), TimeUnit.NANOSECONDS);
-                return true;
-            } catch (TimeoutException e) {
-                return false;
-            } catch (ExecutionException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+            return Signals.await(core.noReceivers(), timeout);
         }
 
         /**

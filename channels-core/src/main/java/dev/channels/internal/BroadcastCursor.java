@@ -37,32 +37,24 @@ public abstract class BroadcastCursor<T> implements FanOutCore.Condition {
     /** The receiver's reusable parked-thread waiter; plain: receiver-confined. */
     private ParkingWaiter parker;
 
-    /** The first receiver of a new channel, already counted by the core: starts at position 0. */
-    protected BroadcastCursor(BroadcastCore<T> core) {
-        this(core, 0L);
-    }
-
-    private BroadcastCursor(BroadcastCore<T> core, long start) {
+    /**
+     * A receiver of {@code core}: the first one of a new channel ({@code subscribe} false), already
+     * counted by the core, starts at position 0; any later one ({@code subscribe} true) is counted
+     * here and starts at the current tail. Its tail is read <em>before</em> the receiver is
+     * counted: a send reads the count before it claims its position, so a send that counted this
+     * receiver claims a position at or after the start and this receiver can receive it (reading
+     * the tail after counting could start past a send that counted it: a value reported sent that
+     * nobody can receive). A send concurrent with the subscribe may therefore reach the new
+     * receiver without counting it. If many sends passed between the two reads, the start moves up
+     * to the oldest value still kept, so that a new receiver does not begin with a lag.
+     */
+    protected BroadcastCursor(BroadcastCore<T> core, boolean subscribe) {
         this.core = core;
         this.ring = core.ring;
         this.mask = core.mask;
         this.capacity = core.capacity;
-        this.next = start;
+        this.next = subscribe ? subscribeStart(core) : 0L;
         core.track(this);
-    }
-
-    /**
-     * A new receiver starting at the current tail (subscribe). The tail is read <em>before</em>
-     * the receiver is counted: a send reads the count before it claims its position, so a send
-     * that counted this receiver claims a position at or after the start and this receiver can
-     * receive it (reading the tail after counting could start past a send that counted it: a
-     * value reported sent that nobody can receive). A send concurrent with the subscribe may
-     * therefore reach the new receiver without counting it. If many sends passed between the two
-     * reads, the start moves up to the oldest value still kept, so that a new receiver does not
-     * begin with a lag.
-     */
-    protected BroadcastCursor(BroadcastCore<T> core, boolean subscribe) {
-        this(core, subscribeStart(core));
     }
 
     private static long subscribeStart(BroadcastCore<?> core) {

@@ -22,7 +22,10 @@ import java.util.concurrent.Executor;
  */
 abstract class ListFutureWaiter<R> extends FutureWaiter<R> {
     private final WaitList list;
-    /** Whether this wait has been registered: later results go through the executor. */
+    /**
+     * Whether this wait has been registered: later results go through the executor. Plain: only
+     * the owner reads and writes it, and ownership passes through the waiter's state CAS.
+     */
     private boolean waited;
     /** Set by a cancel in progress that found the waiter owned; see {@link #cancelOperation()}. */
     private volatile boolean cancelRequested;

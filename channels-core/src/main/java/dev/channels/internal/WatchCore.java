@@ -121,28 +121,6 @@ public final class WatchCore<T> extends FanOutCore {
         dropReceiver();
     }
 
-    /**
-     * Waits until {@code c} (a receiver waiting for a version other than the one it holds, or for
-     * the close) is ready.
-     *
-     * @return true when ready, false when the deadline passed first
-     */
-    public boolean awaitChange(Condition c, ParkingWaiter w, boolean timed, long deadline) throws InterruptedException {
-        return awaitReady(c, w, timed, deadline);
-    }
-
-    /**
-     * Registers {@code w} for the next change. The caller re-checks its condition afterwards (the
-     * handshake) and passes the node to {@link WaitList#withdrawn} if it withdraws.
-     */
-    public WaitList.Node register(Waiter w) {
-        return waiters.push(w);
-    }
-
-    public void withdrawn(WaitList.Node n) {
-        waiters.withdrawn(n);
-    }
-
     private static final VarHandle CURRENT;
 
     static {

@@ -68,7 +68,7 @@ public abstract class WatchCursor<T> implements FanOutCore.Condition {
             return false;
         }
         waitingBeyond = version;
-        return core.awaitChange(this, parker(), timed, deadline);
+        return core.awaitReady(this, parker(), timed, deadline);
     }
 
     private ParkingWaiter parker() {
