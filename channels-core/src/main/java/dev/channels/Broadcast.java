@@ -426,7 +426,7 @@ public final class Broadcast {
             return new Receiver<>(core, true);
         }
 
-        private void ensureOpen() {
+        void ensureOpen() {
             if (handleClosed) {
                 throw new IllegalStateException("this broadcast receiver is closed");
             }

@@ -239,6 +239,10 @@ public final class Mpsc {
     public static final class Sender<T> extends SenderHandle {
         private final BoundedMpscCore<T> ring;
 
+        BoundedMpscCore<T> ring() {
+            return ring;
+        }
+
         Sender(BoundedMpscCore<T> ring) {
             super(ring);
             this.ring = ring;
@@ -477,6 +481,10 @@ public final class Mpsc {
      */
     public static final class UnboundedSender<T> extends SenderHandle {
         private final UnboundedMpscCore<T> ring;
+
+        UnboundedMpscCore<T> ring() {
+            return ring;
+        }
 
         UnboundedSender(UnboundedMpscCore<T> ring) {
             super(ring);
@@ -797,6 +805,10 @@ public final class Mpsc {
 
         Receiver(MpscCore<T> core) {
             this.core = core;
+        }
+
+        MpscCore<T> core() {
+            return core;
         }
 
         /**

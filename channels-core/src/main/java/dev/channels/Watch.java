@@ -339,7 +339,7 @@ public final class Watch {
             super(core, seen);
         }
 
-        private void ensureOpen() {
+        void ensureOpen() {
             if (handleClosed) {
                 throw new IllegalStateException("this watch receiver is closed");
             }

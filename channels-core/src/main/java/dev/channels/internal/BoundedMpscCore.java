@@ -447,8 +447,30 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
         }
     }
 
+    /**
+     * Queues a select case's waiter to send {@code e} once capacity is free: a dispatcher that
+     * claims it (through its selector) enqueues {@code e} and marks it granted, exactly as for an
+     * asynchronous send. Returns false, queueing nothing, if the receiver is closed.
+     */
+    boolean enqueueSelect(Waiter w, Object e) {
+        w.item = e;
+        w.needed = 1;
+        w.assigned = 0;
+        w.outcome = 0;
+        if (!enqueue(w)) {
+            w.item = null;
+            return false;
+        }
+        return true;
+    }
+
+    /** Whether a claimed select send waiter's value was enqueued (else the channel closed). */
+    static boolean granted(Waiter w) {
+        return w.outcome == GRANTED;
+    }
+
     /** Takes a cancelled waiter out of the queue and gives back what it had been assigned. */
-    private void withdraw(Waiter w) {
+    void withdraw(Waiter w) {
         lock.lock();
         try {
             if (w.queued) {

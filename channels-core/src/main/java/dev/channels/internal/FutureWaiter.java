@@ -58,6 +58,14 @@ public abstract class FutureWaiter<T> extends Waiter {
     }
 
     /**
+     * Completes the user's future as cancelled on this thread: for an operation that gave its wait
+     * up on a cancel request that could not wait for it (see the select's cancel protocol).
+     */
+    protected final void cancelHere() {
+        future.cancelled();
+    }
+
+    /**
      * Completes the user's future with a value, on the executor if one was given. If the executor
      * rejects the task, the future is completed here instead: the operation has taken effect (a
      * value may have been taken from the channel), so its result must not be dropped.
@@ -103,6 +111,10 @@ public abstract class FutureWaiter<T> extends Waiter {
 
         void fail(Throwable failure) {
             super.completeExceptionally(failure);
+        }
+
+        void cancelled() {
+            super.cancel(false);
         }
 
         private boolean withdraw() {

@@ -274,15 +274,9 @@ public abstract class MpscCore<E> extends MpscPad2 {
         /** Registers this waiter; if something is already there, claims itself and delivers. */
         void arm() {
             registerRxWaiter(this);
-            if (readyToDeliver() && tryClaim()) {
+            if (receiveReady() && tryClaim()) {
                 complete();
             }
-        }
-
-        private boolean readyToDeliver() {
-            final long w = lvState();
-            final long c = lpConsumerIndex();
-            return available(w, c) || ((w & CLOSED_MASK) != 0 && drained(w, c));
         }
 
         @Override
@@ -301,7 +295,7 @@ public abstract class MpscCore<E> extends MpscPad2 {
                 rxWaiter = this;
                 reset();
                 STATE.getAndBitwiseOr(MpscCore.this, RX_WAITING); // sequentially consistent: as in registerRxWaiter()
-                if (readyToDeliver() && tryClaim()) {
+                if (receiveReady() && tryClaim()) {
                     complete();
                 }
             }
@@ -311,6 +305,16 @@ public abstract class MpscCore<E> extends MpscPad2 {
         protected void withdraw() {
             clearRxWaiter(this);
         }
+    }
+
+    /**
+     * Whether a receive would not wait: a producer has claimed the next index (its message may be
+     * a few instructions from written), or the channel is closed and drained. Consumer only.
+     */
+    final boolean receiveReady() {
+        final long w = lvState();
+        final long c = lpConsumerIndex(); // plain: the consumer reads its own index
+        return available(w, c) || ((w & CLOSED_MASK) != 0 && drained(w, c));
     }
 
     final void registerRxWaiter(Waiter w) {

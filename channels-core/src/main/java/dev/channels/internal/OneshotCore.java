@@ -80,8 +80,9 @@ public abstract class OneshotCore<T> {
     }
 
     private static boolean isWaiter(Object s) {
-        // Only these two private classes are ever stored as waiters, so no user value is one.
-        return s instanceof ParkedRecv || s instanceof OneshotCore<?>.AsyncRecv;
+        // Only these classes (private, or package-private and final) are ever stored as waiters,
+        // so no user value is one.
+        return s instanceof ParkedRecv || s instanceof OneshotCore<?>.AsyncRecv || s instanceof SelectEngine.CaseWaiter;
     }
 
     private static void wake(Object s) {
@@ -325,6 +326,25 @@ public abstract class OneshotCore<T> {
         if (woken != null) {
             wake(woken);
         }
+    }
+
+    /**
+     * Installs a select case's waiter: true if installed; false if the state holds a value, a
+     * closure, or another receive's waiter (the select then polls, and its poll reports the
+     * concurrent receive).
+     */
+    final boolean registerSelect(Waiter w) {
+        return STATE.compareAndSet(this, EMPTY, w);
+    }
+
+    /** Withdraws a select case's waiter; if the CAS fails the state moved on and stays receivable. */
+    final void withdrawSelect(Waiter w) {
+        STATE.compareAndSet(this, w, EMPTY);
+    }
+
+    /** Whether the state moved on from the select case's waiter {@code w} (a value or a closure). */
+    final boolean selectReady(Waiter w) {
+        return state != w;
     }
 
     /** A receive's parked thread. Private, so that no user value is one. */

@@ -23,9 +23,9 @@ import java.lang.invoke.VarHandle;
  * <ul>
  *   <li>{@link ParkingWaiter}: a thread parked with {@link java.util.concurrent.locks.LockSupport};</li>
  *   <li>{@link FutureWaiter}: a pending {@code CompletableFuture}; completing it runs its continuation;</li>
- *   <li>a select case (built on this class by the select combinator): its {@link #tryClaim()} is
- *       overridden to claim the shared selector, so that a select registered in several channels
- *       is won by exactly one of them; the losers' claims fail as if the case were cancelled.</li>
+ *   <li>{@link SelectEngine.CaseWaiter}, a select's waiter in one channel: its {@link #tryClaim()}
+ *       claims the select's shared selector, so that a select registered in several channels is
+ *       won by exactly one of them; the losers' claims fail as if the case were cancelled.</li>
  * </ul>
  * A waiter is reused by its owner after it is DONE or CANCELLED only through {@link #reset()},
  * and only where a stale claim by a slow waker is harmless (it then looks like a spurious wake-up).
@@ -93,6 +93,11 @@ public abstract class Waiter {
 
     public final boolean isCancelled() {
         return state == CANCELLED;
+    }
+
+    /** Whether the waiter can be claimed or cancelled now. */
+    final boolean isWaiting() {
+        return state == WAITING;
     }
 
     /** Makes a finished waiter wait again; only its owner calls this. */

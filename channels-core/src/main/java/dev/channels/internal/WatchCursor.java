@@ -135,6 +135,25 @@ public abstract class WatchCursor<T> implements FanOutCore.Condition {
         }
     }
 
+    /**
+     * A select's {@code changed}: the unseen current value, now marked seen; or {@code ended}
+     * when the channel is closed and the current value was seen; or {@code pending}.
+     */
+    final Object pollChange(Object pending, Object ended) {
+        final boolean closed = core.isClosed(); // before current: see the class comment of WatchCore
+        final WatchCore.Version<T> v = core.current();
+        if (v.version != seen) {
+            seen = v.version;
+            return v.value;
+        }
+        return closed ? ended : pending;
+    }
+
+    /** Whether {@link #pollChange} would not return {@code pending}. */
+    final boolean changeReady() {
+        return core.current().version != seen || core.isClosed();
+    }
+
     /** Asynchronous {@code changed()}: true for a change, false when closed. */
     protected final CompletableFuture<Boolean> startChangedAsync(Executor executor) {
         final ChangedWaiter w = new ChangedWaiter(executor);
