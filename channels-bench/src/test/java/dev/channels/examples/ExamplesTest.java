@@ -110,4 +110,20 @@ class ExamplesTest {
         assertNull(assertTimeoutPreemptively(HANG_GUARD, () -> done.receiver().recv()));
         shutdown.sender().close();
     }
+
+    @Test
+    void selectLoopReceivesEveryMessageOnceInEachChannelsOrderThenEnds() {
+        List<String> received = assertTimeoutPreemptively(HANG_GUARD, () -> SelectLoop.receiveUntilAllClosed(200));
+        assertEquals(600, received.size());
+        for (String name : List.of("one", "two", "three")) {
+            List<String> fromOne = received.stream().filter(m -> m.startsWith(name + " ")).collect(Collectors.toList());
+            assertEquals(IntStream.range(0, 200).mapToObj(i -> name + " " + i).collect(Collectors.toList()), fromOne);
+        }
+    }
+
+    @Test
+    void selectOverTwoOneshotsReportsOneOfThem() {
+        String winner = assertTimeoutPreemptively(HANG_GUARD, SelectLoop::firstOfTwo);
+        assertTrue(winner.equals("rx1 completed first with one") || winner.equals("rx2 completed first with two"), winner);
+    }
 }

@@ -471,6 +471,8 @@ public final class SelectEngine {
         private boolean handedOff;
         private long deadline;
         private volatile Future<?> timer;
+        /** Whether withdraw() ran. */
+        private volatile boolean withdrawn;
 
         AsyncSelector(SelectEngine engine, Call c, Executor executor, Finisher finisher, Runnable onDone) {
             super(null); // completions follow this class's own executor handling
@@ -560,12 +562,9 @@ public final class SelectEngine {
                     if (cancelRequested) {
                         // Nothing was taken: give the wait up, unregistered, for the canceller.
                         reset();
-                        if (tryCancel()) {
-                            cancelTimer();
-                            if (nestedCancel) {
-                                onDone.run();
-                                cancelHere();
-                            }
+                        if (tryCancel() && nestedCancel) {
+                            withdraw(); // the canceller returned already: finish its work
+                            cancelHere();
                         }
                         return; // else a stale claim has it: that pass sees the request again
                     }
@@ -648,8 +647,16 @@ public final class SelectEngine {
             }
         }
 
+        /**
+         * After a successful cancel: withdraws the case waiters (unless the registering thread
+         * does, see {@link #handedOff}) and ends the call. Once only: a second cancel of a cancelled
+         * stage also lands here.
+         */
         @Override
         protected void withdraw() {
+            if (!WITHDRAWN.compareAndSet(this, false, true)) {
+                return;
+            }
             cancelTimer();
             if (!handedOff) {
                 engine.deregisterAll(c);
@@ -658,10 +665,12 @@ public final class SelectEngine {
         }
 
         private static final VarHandle PHASE;
+        private static final VarHandle WITHDRAWN;
 
         static {
             try {
                 PHASE = MethodHandles.lookup().findVarHandle(AsyncSelector.class, "phase", int.class);
+                WITHDRAWN = MethodHandles.lookup().findVarHandle(AsyncSelector.class, "withdrawn", boolean.class);
             } catch (ReflectiveOperationException e) {
                 throw new ExceptionInInitializerError(e);
             }
