@@ -107,6 +107,15 @@ public final class SelectEngine {
             missed = 0L;
         }
 
+        Call copyWithOutcome() {
+            final Call c = copy();
+            c.winner = winner;
+            c.kind = kind;
+            c.taken = taken;
+            c.missed = missed;
+            return c;
+        }
+
         Call copy() {
             final Call c = new Call(disabled.length);
             System.arraycopy(disabled, 0, c.disabled, 0, disabled.length);
@@ -423,7 +432,8 @@ public final class SelectEngine {
             }
         }
         final CompletableFuture<Object> f = new CompletableFuture<>();
-        final Runnable task = () -> complete(f, c, finisher, onDone);
+        final Call outcome = c.copyWithOutcome(); // the reusable call is cleared when this returns
+        final Runnable task = () -> complete(f, outcome, finisher, onDone);
         try {
             executor.execute(task);
         } catch (RuntimeException rejected) {

@@ -33,6 +33,9 @@
  *       one {@link dev.channels.internal.WatchCursor} per receiver).</li>
  *   <li>{@link dev.channels.internal.OneshotCore}: one reference field holding the whole state of
  *       a oneshot channel.</li>
+ *   <li>{@link dev.channels.internal.SelectEngine}: the select combinator over
+ *       {@link dev.channels.internal.SelectCase}s (one per channel operation), waking and retrying
+ *       through one claimable selector per call.</li>
  * </ul>
  */
 package dev.channels.internal;
