@@ -57,5 +57,13 @@
  * </table>
  * Each class's javadoc says how to read its results and how peers without a feature are made
  * comparable. Full measurement: the same options with {@code 'dev.channels.bench.(Oneshot|Broadcast|Watch).*'}.
+ *
+ * <h2>select</h2>
+ * {@code SelectBenchmark} (source in {@code src/main/java21}, built on JDK 21+ only): select over 2
+ * and 4 bounded channels of capacity 16, ours against jox 1.0.1's {@code Select.select} (clauses
+ * made per call, and reused): {@code oneReady} (one clause ready, ns/op, with {@code sendRecv} as
+ * the cost of a plain send and receive) and the group {@code noneReady} (the consumer's select
+ * starts with nothing ready and a producer's send arrives; {@code pauseMicros} 200 makes every
+ * select park). Full measurement: {@code 'dev.channels.bench.Select.*' -f 3 -wi 5 -w 1s -i 5 -r 1s -prof gc}.
  */
 package dev.channels.bench;
