@@ -8,6 +8,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The select combinator: waits on several {@link SelectCase}s and completes exactly one of them.
@@ -39,17 +40,23 @@ import java.util.concurrent.TimeUnit;
  * <h2>Asynchronous form</h2>
  * A fresh {@link AsyncSelector} (a pending future) and fresh case waiters per call that waits.
  * The thread that claims it runs the next pass (as an async receive does). Registration runs
- * while the selector is WAITING, so a claim or a cancel can land in the middle of it; both are
- * handed to the registering thread through {@code phase}: a claimant that finds REGISTERING sets
- * WOKEN and leaves the pass to the registrant; a canceller sets CANCELLED and leaves the withdrawal
- * to it. A cancel that finds the selector owned by a pass waits for that pass (the cancel-request
- * handshake of {@link ListFutureWaiter}): if the pass takes nothing it gives the wait up for the
- * canceller. A timeout case is a timer task that claims the selector.
+ * while the selector is WAITING, so a claim or a cancel can land in the middle of it. A claimant
+ * that finds {@code phase} REGISTERING sets WOKEN and leaves the pass to the registrant. A cancel
+ * that lands during a registration waits for it to end and then withdraws every waiter itself, so
+ * that the select is free for a new call only once nothing of the old one is left in any channel
+ * (the mpsc receiver has a single waiter slot that a late registration would overwrite); a cancel
+ * from a continuation running inside that registration, on the same thread, cannot wait, so it sets
+ * CANCELLED and the registrant withdraws and ends the call when it is done. A cancel that finds
+ * the selector owned by a pass waits for that pass (the cancel-request handshake of
+ * {@link ListFutureWaiter}): if the pass takes nothing it gives the wait up for the canceller. A
+ * timeout case is a timer task that claims the selector.
  *
  * <h2>What does not hold</h2>
- * Fairness across calls is only statistical (a random start per pass). After a cancel that
- * returned true, the withdrawal of case waiters may still be finishing on the thread that was
- * registering them; nothing can be taken through them any more.
+ * Fairness across calls is only statistical (a random start per pass). A cancel waits for a
+ * registration or a pass in progress on another thread, which may run continuations of other
+ * operations (an mpsc send completed by a receive); a cancel from inside this select's own pass can
+ * return false and the stage then ends cancelled (no clause took effect) once the pass finds
+ * nothing.
  */
 public final class SelectEngine {
     /** Outcome: the timeout case's deadline passed. */
@@ -431,7 +438,7 @@ public final class SelectEngine {
                 return CompletableFuture.failedFuture(t);
             }
         }
-        final CompletableFuture<Object> f = new CompletableFuture<>();
+        final TakenFuture<Object> f = new TakenFuture<>();
         final Call outcome = c.copyWithOutcome(); // the reusable call is cleared when this returns
         final Runnable task = () -> complete(f, outcome, finisher, onDone);
         try {
@@ -442,17 +449,71 @@ public final class SelectEngine {
         return f;
     }
 
-    private static void complete(CompletableFuture<Object> f, Call c, Finisher finisher, Runnable onDone) {
+    private static void complete(TakenFuture<Object> f, Call c, Finisher finisher, Runnable onDone) {
         final Object v;
         try {
             v = finisher.finish(c);
         } catch (Throwable t) {
             onDone.run();
-            f.completeExceptionally(t);
+            f.fail(t);
             return;
         }
         onDone.run();
-        f.complete(v);
+        f.succeed(v);
+    }
+
+    /**
+     * The stage of a call whose clause took effect at once and whose handler waits for the
+     * executor: the effect cannot be undone, so a cancel or a completion from outside fails.
+     */
+    private static final class TakenFuture<T> extends CompletableFuture<T> {
+        void succeed(T v) {
+            super.complete(v);
+        }
+
+        void fail(Throwable t) {
+            super.completeExceptionally(t);
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            return false;
+        }
+
+        @Override
+        public boolean complete(T value) {
+            return false;
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable ex) {
+            return false;
+        }
+
+        @Override
+        public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier, Executor executor) {
+            return this;
+        }
+
+        @Override
+        public CompletableFuture<T> completeAsync(Supplier<? extends T> supplier) {
+            return this;
+        }
+
+        @Override
+        public void obtrudeValue(T value) {
+            throw new UnsupportedOperationException("a select's stage cannot be obtruded");
+        }
+
+        @Override
+        public void obtrudeException(Throwable ex) {
+            throw new UnsupportedOperationException("a select's stage cannot be obtruded");
+        }
+
+        @Override
+        public <U> CompletableFuture<U> newIncompleteFuture() {
+            return new CompletableFuture<>();
+        }
     }
 
     /** The asynchronous form's selector: the pending future; see the class comment. */
@@ -477,7 +538,7 @@ public final class SelectEngine {
         private volatile boolean finished;
         /** The thread running a pass or a registration, for the nested-cancel check. */
         private volatile Thread driver;
-        /** Set by a cancel that left the withdrawal to the registering thread; read by its own withdraw(). */
+        /** Set by a nested cancel that left the withdrawal (and the end of the call) to the registering thread. */
         private boolean handedOff;
         private long deadline;
         private volatile Future<?> timer;
@@ -590,7 +651,8 @@ public final class SelectEngine {
                         continue; // a claimant left the pass to us
                     }
                     if (p == CANCELLED) {
-                        engine.deregisterAll(c); // a cancel left the withdrawal to us
+                        engine.deregisterAll(c); // a cancel from inside the registration left the withdrawal to us
+                        onDone.run();
                     }
                     return;
                 }
@@ -638,7 +700,20 @@ public final class SelectEngine {
             cancelRequested = true;
             for (int i = 0;; i++) {
                 if (tryCancel()) {
-                    handedOff = PHASE.compareAndSet(this, REGISTERING, CANCELLED);
+                    if (phase == REGISTERING) {
+                        if (driver == Thread.currentThread()) {
+                            // From a continuation run inside the registration on this thread: it
+                            // cannot be waited for; it withdraws and ends the call when it is done.
+                            handedOff = PHASE.compareAndSet(this, REGISTERING, CANCELLED);
+                        } else {
+                            // Wait for the registrant, so that the withdrawal below is complete
+                            // when this returns: a new call could otherwise register in a slot
+                            // (the mpsc receiver's one waiter) that the registrant then overwrites.
+                            for (int j = 0; phase == REGISTERING; j++) {
+                                SpinPolicy.spin(j);
+                            }
+                        }
+                    }
                     return true;
                 }
                 if (finished) {
@@ -670,8 +745,8 @@ public final class SelectEngine {
             cancelTimer();
             if (!handedOff) {
                 engine.deregisterAll(c);
+                onDone.run();
             }
-            onDone.run();
         }
 
         private static final VarHandle PHASE;
