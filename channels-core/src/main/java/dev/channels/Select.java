@@ -281,10 +281,7 @@ public final class Select<R> {
     /** Runs the handler of the call's outcome. */
     private R result(SelectEngine.Call c) {
         final Object taken = c.taken;
-        c.taken = null;
-        if (hasSends) {
-            Arrays.fill(c.values, null);
-        }
+        clear(c); // before the handler: an asynchronous call's copy lives on with its stage
         switch (c.kind) {
             case SelectCase.TAKEN:
                 return clauses[c.winner].onValue.apply(taken);

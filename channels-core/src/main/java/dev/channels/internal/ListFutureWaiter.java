@@ -80,11 +80,7 @@ abstract class ListFutureWaiter<R> extends FutureWaiter<R> {
         for (;;) {
             wakeRequested = false; // volatile: the attempt below sees every change raised before
             if (attempt()) {
-                final WaitList.Node n = registration;
-                if (n != null) {
-                    registration = null; // finished for good: any node of ours left is garbage
-                    list.withdrawn(n);
-                }
+                list.deregister(this); // finished for good: any node of ours left is garbage
                 return;
             }
             if (cancelRequested) {

@@ -252,11 +252,32 @@ public abstract class SelectCase {
         }
     }
 
-    private static final class BroadcastRecv extends SelectCase {
+    /** A case that waits in a broadcast or watch channel's {@link WaitList}. */
+    private abstract static class ListCase extends SelectCase {
+        private final WaitList list;
+
+        ListCase(WaitList list, boolean reportsClosed) {
+            super(reportsClosed);
+            this.list = list;
+        }
+
+        @Override
+        final boolean register(SelectEngine.Call c, int i, Waiter w) {
+            list.push(w); // sequentially consistent: the list's handshake
+            return true;
+        }
+
+        @Override
+        final void deregister(Waiter w) {
+            list.deregister(w);
+        }
+    }
+
+    private static final class BroadcastRecv extends ListCase {
         private final BroadcastCursor<?> cursor;
 
         BroadcastRecv(BroadcastCursor<?> cursor, boolean reportsClosed) {
-            super(reportsClosed);
+            super(cursor.core.waiters, reportsClosed);
             this.cursor = cursor;
         }
 
@@ -278,12 +299,6 @@ public abstract class SelectCase {
         }
 
         @Override
-        boolean register(SelectEngine.Call c, int i, Waiter w) {
-            cursor.core.waiters.push(w); // sequentially consistent: the list's handshake
-            return true;
-        }
-
-        @Override
         boolean ready(Waiter w) {
             return cursor.ready();
         }
@@ -292,30 +307,23 @@ public abstract class SelectCase {
         boolean likelyReady() {
             return cursor.likelyReady();
         }
-
-        @Override
-        void deregister(Waiter w) {
-            withdrawFromList(cursor.core.waiters, w);
-        }
     }
 
-    private static final class WatchChanged extends SelectCase {
-        private static final Object NOTHING = new Object();
-        private static final Object ENDED = new Object();
+    private static final class WatchChanged extends ListCase {
         private final WatchCursor<?> cursor;
 
         WatchChanged(WatchCursor<?> cursor, boolean reportsClosed) {
-            super(reportsClosed);
+            super(cursor.core.waiters, reportsClosed);
             this.cursor = cursor;
         }
 
         @Override
         int attempt(SelectEngine.Call c, int i) {
-            final Object r = cursor.pollChange(NOTHING, ENDED);
-            if (r == NOTHING) {
+            final Object r = cursor.pollChange();
+            if (r == WatchCursor.NO_CHANGE) {
                 return PENDING;
             }
-            if (r == ENDED) {
+            if (r == WatchCursor.ENDED_SEEN) {
                 return CLOSED;
             }
             c.taken = r;
@@ -323,28 +331,8 @@ public abstract class SelectCase {
         }
 
         @Override
-        boolean register(SelectEngine.Call c, int i, Waiter w) {
-            cursor.core.waiters.push(w); // sequentially consistent: the list's handshake
-            return true;
-        }
-
-        @Override
         boolean ready(Waiter w) {
             return cursor.changeReady();
-        }
-
-        @Override
-        void deregister(Waiter w) {
-            withdrawFromList(cursor.core.waiters, w);
-        }
-    }
-
-    /** Gives up {@code w}'s node in {@code list}: its node is garbage from now on (see WaitList). */
-    static void withdrawFromList(WaitList list, Waiter w) {
-        final WaitList.Node n = w.registration;
-        if (n != null) {
-            w.registration = null; // volatile: a sweep now sees the node as superseded
-            list.withdrawn(n);
         }
     }
 }

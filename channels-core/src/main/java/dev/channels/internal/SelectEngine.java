@@ -185,7 +185,10 @@ public final class SelectEngine {
         c.live--;
     }
 
-    /** When nothing is possible: ALL_CLOSED, DEFAULT (first pass only), PENDING (wait), or an error. */
+    /**
+     * When nothing is possible: ALL_CLOSED, DEFAULT or (after the first pass only) a zero TIMEOUT,
+     * PENDING (wait), or an error.
+     */
     private static int nothingPossible(Call c, boolean first) {
         if (c.live == 0) {
             if (c.hasAllClosed) {
@@ -199,10 +202,12 @@ public final class SelectEngine {
                         "every clause of the select is disabled (closed, or by its precondition) and it has no "
                                 + "all-closed branch");
             }
-            return PENDING; // only the timeout is left to wait for
-        }
-        if (first && c.hasDefault) {
+            // only the timeout is left to wait for
+        } else if (first && c.hasDefault) {
             return c.kind = DEFAULT;
+        }
+        if (first && c.timeoutEnabled && c.timeoutNanos <= 0L) {
+            return c.kind = TIMEOUT;
         }
         return PENDING;
     }
@@ -295,9 +300,6 @@ public final class SelectEngine {
             return r;
         }
         final boolean clauseTimed = c.timeoutEnabled;
-        if (clauseTimed && c.timeoutNanos <= 0L) {
-            return c.kind = TIMEOUT;
-        }
         if (timed && nanos <= 0L) {
             return c.kind = CALL_TIMED_OUT;
         }
@@ -410,9 +412,6 @@ public final class SelectEngine {
             if (r == PENDING) {
                 r = nothingPossible(c0, true);
             }
-            if (r == PENDING && c0.timeoutEnabled && c0.timeoutNanos <= 0L) {
-                r = c0.kind = TIMEOUT;
-            }
         } catch (RuntimeException | Error e) {
             onDone.run();
             throw e;
@@ -428,25 +427,26 @@ public final class SelectEngine {
     }
 
     private static CompletableFuture<Object> finishNow(Call c, Executor executor, Finisher finisher, Runnable onDone) {
-        if (executor == null) {
-            try {
-                final Object v = finisher.finish(c);
-                onDone.run();
-                return CompletableFuture.completedFuture(v);
-            } catch (Throwable t) {
-                onDone.run();
-                return CompletableFuture.failedFuture(t);
-            }
-        }
         final TakenFuture<Object> f = new TakenFuture<>();
-        final Call outcome = c.copyWithOutcome(); // the reusable call is cleared when this returns
-        final Runnable task = () -> complete(f, outcome, finisher, onDone);
+        if (executor == null) {
+            complete(f, c, finisher, onDone);
+        } else {
+            final Call outcome = c.copyWithOutcome(); // the reusable call is cleared when this returns
+            execute(executor, () -> complete(f, outcome, finisher, onDone));
+        }
+        return f;
+    }
+
+    /**
+     * Runs the handler's task on {@code executor}, or here if it rejects the task: the case took
+     * effect, so its result must not be dropped.
+     */
+    private static void execute(Executor executor, Runnable task) {
         try {
             executor.execute(task);
         } catch (RuntimeException rejected) {
-            task.run(); // the case took effect: its result must not be dropped
+            task.run();
         }
-        return f;
     }
 
     private static void complete(TakenFuture<Object> f, Call c, Finisher finisher, Runnable onDone) {
@@ -463,8 +463,8 @@ public final class SelectEngine {
     }
 
     /**
-     * The stage of a call whose clause took effect at once and whose handler waits for the
-     * executor: the effect cannot be undone, so a cancel or a completion from outside fails.
+     * The stage of a call whose clause took effect at once (its handler may still wait for the
+     * executor): the effect cannot be undone, so a cancel or a completion from outside fails.
      */
     private static final class TakenFuture<T> extends CompletableFuture<T> {
         void succeed(T v) {
@@ -538,8 +538,12 @@ public final class SelectEngine {
         private volatile boolean finished;
         /** The thread running a pass or a registration, for the nested-cancel check. */
         private volatile Thread driver;
-        /** Set by a nested cancel that left the withdrawal (and the end of the call) to the registering thread. */
+        /**
+         * Set by a nested cancel that left the withdrawal (and the end of the call) to the
+         * registering thread; plain: read only by that cancel's own withdraw(), on its thread.
+         */
         private boolean handedOff;
+        /** The timeout case's deadline; plain: written in start() before the selector is published. */
         private long deadline;
         private volatile Future<?> timer;
         /** Whether withdraw() ran. */
@@ -667,11 +671,7 @@ public final class SelectEngine {
             if (executor == null) {
                 completeHere();
             } else {
-                try {
-                    executor.execute(this::completeHere);
-                } catch (RuntimeException rejected) {
-                    completeHere(); // the case took effect: its result must not be dropped
-                }
+                execute(executor, this::completeHere);
             }
         }
 
@@ -795,7 +795,11 @@ public final class SelectEngine {
     static final class CaseWaiter extends Waiter {
         final Selection selection;
         final int index;
-        /** Whether this waiter is registered in its channel; plain: only the select's owner touches it. */
+        /**
+         * Whether this waiter is registered in its channel; plain: only the selector's owner touches
+         * it, and ownership passes through the selector's state CAS (a canceller reads it after its
+         * CAS, once the registration is over).
+         */
         boolean registered;
 
         CaseWaiter(Selection selection, int index) {

@@ -123,6 +123,19 @@ public final class WaitList extends WaitListPad1 {
         }
     }
 
+    /**
+     * Gives up {@code w}'s current registration for good (the waiter finished, or withdrew from a
+     * select): its node, if any, becomes garbage that a sweep may unlink. Called by the owner of
+     * {@code w}.
+     */
+    public void deregister(Waiter w) {
+        final Node n = w.registration;
+        if (n != null) {
+            w.registration = null; // volatile: a sweep now sees the node as superseded
+            withdrawn(n);
+        }
+    }
+
     /** Unlinks the garbage nodes; see the class comment. One sweeper at a time. */
     private void sweep() {
         if (!SWEEPING.compareAndSet(this, 0, 1)) {

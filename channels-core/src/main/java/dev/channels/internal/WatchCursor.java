@@ -90,14 +90,9 @@ public abstract class WatchCursor<T> implements FanOutCore.Condition {
     protected final int changed(boolean timed, long timeoutNanos) throws InterruptedException {
         long deadline = 0L; // read the clock only if this has to wait
         for (boolean first = true;; first = false) {
-            final boolean closed = core.isClosed(); // before current: see the class comment of WatchCore
-            final WatchCore.Version<T> v = core.current();
-            if (v.version != seen) {
-                seen = v.version;
-                return CHANGED;
-            }
-            if (closed) {
-                return ENDED;
+            final Object r = pollChange();
+            if (r != NO_CHANGE) {
+                return r == ENDED_SEEN ? ENDED : CHANGED;
             }
             if (first && timed) {
                 deadline = System.nanoTime() + timeoutNanos;
@@ -135,21 +130,26 @@ public abstract class WatchCursor<T> implements FanOutCore.Condition {
         }
     }
 
+    /** {@link #pollChange()}: the current value was seen and the channel is open. Never reaches a user. */
+    static final Object NO_CHANGE = new Object();
+    /** {@link #pollChange()}: the channel is closed and the current value was seen. Never reaches a user. */
+    static final Object ENDED_SEEN = new Object();
+
     /**
-     * A select's {@code changed}: the unseen current value, now marked seen; or {@code ended}
-     * when the channel is closed and the current value was seen; or {@code pending}.
+     * One look of Tokio's {@code changed()}: the unseen current value, now marked seen; or
+     * {@link #ENDED_SEEN}; or {@link #NO_CHANGE}.
      */
-    final Object pollChange(Object pending, Object ended) {
+    final Object pollChange() {
         final boolean closed = core.isClosed(); // before current: see the class comment of WatchCore
         final WatchCore.Version<T> v = core.current();
         if (v.version != seen) {
             seen = v.version;
             return v.value;
         }
-        return closed ? ended : pending;
+        return closed ? ENDED_SEEN : NO_CHANGE;
     }
 
-    /** Whether {@link #pollChange} would not return {@code pending}. */
+    /** Whether {@link #pollChange()} would not return {@link #NO_CHANGE}. */
     final boolean changeReady() {
         return core.current().version != seen || core.isClosed();
     }
@@ -176,23 +176,17 @@ public abstract class WatchCursor<T> implements FanOutCore.Condition {
 
         @Override
         boolean ready() {
-            return core.current().version != seen || core.isClosed();
+            return changeReady();
         }
 
         @Override
         boolean attempt() {
-            final boolean closed = core.isClosed();
-            final WatchCore.Version<T> v = core.current();
-            if (v.version != seen) {
-                seen = v.version;
-                finish(Boolean.TRUE);
-                return true;
+            final Object r = pollChange();
+            if (r == NO_CHANGE) {
+                return false;
             }
-            if (closed) {
-                finish(Boolean.FALSE);
-                return true;
-            }
-            return false;
+            finish(r != ENDED_SEEN);
+            return true;
         }
     }
 
