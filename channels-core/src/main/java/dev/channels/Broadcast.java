@@ -47,8 +47,17 @@ import java.util.concurrent.TimeoutException;
  * When every sender handle is closed, receivers get the values they have not read, then end of
  * stream ({@link Receiver#recv()} returns null). A send with no receiver fails and hands the value
  * back (it is not stored; later subscribers do not see it). When the last receiver closes,
- * {@link Sender#closed()} completes; a later {@link Sender#subscribe()} reopens the channel. Using
- * a handle after closing it throws {@link IllegalStateException}.
+ * {@link Sender#closed()} completes; a later {@link Sender#subscribe()} reopens the channel.
+ * Sending, subscribing, receiving, duplicating, downgrading or upgrading through a handle after
+ * closing it throws {@link IllegalStateException}; its queries (the counts, {@code len},
+ * {@code isEmpty}, {@code isClosed}, {@code capacity}, {@code closed}, {@code awaitClosed}) still
+ * answer, for the channel.
+ *
+ * <h2>Bad input</h2>
+ * Bad input is rejected at the call, before anything changes: a null value or argument with a
+ * {@link NullPointerException} naming it, a capacity out of range with an
+ * {@link IllegalArgumentException} giving the limit, a closed handle with an
+ * {@link IllegalStateException}.
  *
  * <h2>Memory</h2>
  * The ring is allocated up front: one slot object (about 24 bytes) per position of the rounded
@@ -108,6 +117,13 @@ public final class Broadcast {
      * @param <T> the value type
      */
     public record Channel<T>(Sender<T> sender, Receiver<T> receiver) {
+        /**
+         * @throws NullPointerException if {@code sender} or {@code receiver} is null
+         */
+        public Channel {
+            Objects.requireNonNull(sender, "sender");
+            Objects.requireNonNull(receiver, "receiver");
+        }
     }
 
     /**
@@ -121,9 +137,13 @@ public final class Broadcast {
 
         /**
          * @param missed how many values were missed, at least 1
+         * @throws IllegalArgumentException if {@code missed} is less than 1
          */
         public LaggedException(long missed) {
             super(null, null, false, false);
+            if (missed < 1) {
+                throw new IllegalArgumentException("missed must be at least 1, was " + missed);
+            }
             this.missed = missed;
         }
 
@@ -172,6 +192,7 @@ public final class Broadcast {
          *     without being counted)
          * @throws ChannelClosedException if there is no receiver; the value was not stored and is
          *     {@link ChannelClosedException#value()}
+         * @throws NullPointerException if {@code value} is null
          * @throws IllegalStateException if this handle is closed
          */
         public int send(T value) {
@@ -271,9 +292,10 @@ public final class Broadcast {
         /**
          * Waits at most {@code timeout} until no receiver is open.
          *
-         * @param timeout how long to wait
+         * @param timeout how long to wait; zero or negative means do not wait
          * @return whether no receiver is open
          * @throws InterruptedException if interrupted while waiting
+         * @throws NullPointerException if {@code timeout} is null
          */
         public boolean awaitClosed(Duration timeout) throws InterruptedException {
             return Signals.await(core.noReceivers(), timeout);
@@ -450,6 +472,7 @@ public final class Broadcast {
          * @return the value, or null at end of stream
          * @throws InterruptedException if interrupted while waiting; nothing was taken
          * @throws LaggedException if this receiver fell behind; it continues from the oldest kept value
+         * @throws IllegalStateException if this receiver is closed
          */
         public T recv() throws InterruptedException, LaggedException {
             ensureOpen();
@@ -464,6 +487,8 @@ public final class Broadcast {
          * @throws InterruptedException if interrupted while waiting; nothing was taken
          * @throws TimeoutException if nothing came in time; nothing was taken
          * @throws LaggedException if this receiver fell behind
+         * @throws NullPointerException if {@code timeout} is null
+         * @throws IllegalStateException if this receiver is closed
          */
         public T recv(Duration timeout) throws InterruptedException, TimeoutException, LaggedException {
             ensureOpen();
@@ -481,6 +506,7 @@ public final class Broadcast {
          * @return the value, or null if there is none now
          * @throws ChannelClosedException at end of stream
          * @throws LaggedException if this receiver fell behind
+         * @throws IllegalStateException if this receiver is closed
          */
         public T tryRecv() throws LaggedException {
             ensureOpen();
@@ -500,6 +526,7 @@ public final class Broadcast {
          * taken. Continuations of a receive that had to wait run on the sending thread.
          *
          * @return a future of the next value
+         * @throws IllegalStateException if this receiver is closed
          */
         public CompletableFuture<T> recvAsync() {
             return recvAsync(null);
@@ -510,6 +537,7 @@ public final class Broadcast {
          *
          * @param executor where the future is completed; null for the sending thread
          * @return a future of the next value
+         * @throws IllegalStateException if this receiver is closed
          */
         public CompletableFuture<T> recvAsync(Executor executor) {
             ensureOpen();
@@ -545,6 +573,7 @@ public final class Broadcast {
          * values this one has not read yet.
          *
          * @return the new receiver
+         * @throws IllegalStateException if this receiver is closed
          */
         public Receiver<T> resubscribe() {
             ensureOpen();

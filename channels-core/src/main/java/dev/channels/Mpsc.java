@@ -53,7 +53,15 @@ import java.util.stream.StreamSupport;
  * then end of stream. Closing the {@link Receiver} is a half-close: every later send fails and
  * hands its value back in a {@link ChannelClosedException}, waiting senders fail the same way, and
  * the messages already buffered (plus those sent through outstanding permits) stay receivable.
- * Using a sender handle after closing it throws {@link IllegalStateException}.
+ * Sending, reserving, duplicating or downgrading through a sender handle after closing it throws
+ * {@link IllegalStateException}; its queries ({@code isClosed}, the counts, the capacity,
+ * {@code closed}, {@code awaitClosed}) still answer, for the channel.
+ *
+ * <h2>Bad input</h2>
+ * Bad input is rejected at the call, before anything changes: a null value or argument with a
+ * {@link NullPointerException} naming it, an out-of-range number with an
+ * {@link IllegalArgumentException} giving the limit, a used permit or a closed handle with an
+ * {@link IllegalStateException}.
  *
  * <h2>No silent loss</h2>
  * Every value is received, handed back to its sender, or still receivable. A send that fails
@@ -108,6 +116,13 @@ public final class Mpsc {
      * @param <T> the message type
      */
     public record Channel<T>(Sender<T> sender, Receiver<T> receiver) {
+        /**
+         * @throws NullPointerException if {@code sender} or {@code receiver} is null
+         */
+        public Channel {
+            Objects.requireNonNull(sender, "sender");
+            Objects.requireNonNull(receiver, "receiver");
+        }
     }
 
     /**
@@ -118,6 +133,13 @@ public final class Mpsc {
      * @param <T> the message type
      */
     public record UnboundedChannel<T>(UnboundedSender<T> sender, Receiver<T> receiver) {
+        /**
+         * @throws NullPointerException if {@code sender} or {@code receiver} is null
+         */
+        public UnboundedChannel {
+            Objects.requireNonNull(sender, "sender");
+            Objects.requireNonNull(receiver, "receiver");
+        }
     }
 
     static <T> T requireValue(T value) {
@@ -178,9 +200,10 @@ public final class Mpsc {
         /**
          * Waits until the receiver closes, at most {@code timeout}.
          *
-         * @param timeout how long to wait
+         * @param timeout how long to wait; zero or negative means do not wait
          * @return whether the receiver closed
          * @throws InterruptedException if interrupted while waiting
+         * @throws NullPointerException if {@code timeout} is null
          */
         public final boolean awaitClosed(Duration timeout) throws InterruptedException {
             return Signals.await(core.closedFuture(), timeout);
@@ -275,6 +298,8 @@ public final class Mpsc {
          * @return true if sent, false if the timeout passed first (the value was not sent)
          * @throws InterruptedException if interrupted while waiting; the value was not sent
          * @throws ChannelClosedException if the receiver closed; it carries the value
+         * @throws NullPointerException if {@code value} or {@code timeout} is null
+         * @throws IllegalStateException if this handle is closed
          */
         public boolean send(T value, Duration timeout) throws InterruptedException {
             requireValue(value);
@@ -293,6 +318,8 @@ public final class Mpsc {
          *
          * @param value the message
          * @return {@code SENT}, {@code FULL} or {@code CLOSED}; the value was sent only for {@code SENT}
+         * @throws NullPointerException if {@code value} is null
+         * @throws IllegalStateException if this handle is closed
          */
         public TrySendResult trySend(T value) {
             requireValue(value);
@@ -311,6 +338,8 @@ public final class Mpsc {
          *
          * @param value the message
          * @return a stage completed when the value is sent
+         * @throws NullPointerException if {@code value} is null
+         * @throws IllegalStateException if this handle is closed
          */
         public CompletionStage<Void> sendAsync(T value) {
             return sendAsync(value, null);
@@ -324,6 +353,8 @@ public final class Mpsc {
          * @param executor where the stage is completed when the send had to wait; null for the
          *     completing thread
          * @return a stage completed when the value is sent
+         * @throws NullPointerException if {@code value} is null
+         * @throws IllegalStateException if this handle is closed
          */
         public CompletionStage<Void> sendAsync(T value, Executor executor) {
             requireValue(value);
@@ -338,6 +369,7 @@ public final class Mpsc {
          * @return a permit to send one message
          * @throws InterruptedException if interrupted while waiting; nothing was reserved
          * @throws ChannelClosedException if the receiver closed
+         * @throws IllegalStateException if this handle is closed
          */
         public Permit<T> reserve() throws InterruptedException {
             ensureOpen();
@@ -350,10 +382,12 @@ public final class Mpsc {
         /**
          * Reserves one slot, waiting at most {@code timeout}.
          *
-         * @param timeout how long to wait
+         * @param timeout how long to wait; zero or negative means do not wait
          * @return a permit, or null if the timeout passed first
          * @throws InterruptedException if interrupted while waiting; nothing was reserved
          * @throws ChannelClosedException if the receiver closed
+         * @throws NullPointerException if {@code timeout} is null
+         * @throws IllegalStateException if this handle is closed
          */
         public Permit<T> reserve(Duration timeout) throws InterruptedException {
             final long nanos = Timeouts.nanos(timeout);
@@ -370,6 +404,7 @@ public final class Mpsc {
          *
          * @return a permit, or null if the channel is full
          * @throws ChannelClosedException if the receiver closed
+         * @throws IllegalStateException if this handle is closed
          */
         public Permit<T> tryReserve() {
             ensureOpen();
@@ -390,6 +425,7 @@ public final class Mpsc {
          * @throws IllegalArgumentException if {@code n} is negative or larger than the capacity
          * @throws InterruptedException if interrupted while waiting; nothing was reserved
          * @throws ChannelClosedException if the receiver closed
+         * @throws IllegalStateException if this handle is closed
          */
         public Permits<T> reserveMany(int n) throws InterruptedException {
             checkBatch(n);
@@ -408,6 +444,7 @@ public final class Mpsc {
          * @return a batch of {@code n} permits, or null if they are not free now
          * @throws IllegalArgumentException if {@code n} is negative or larger than the capacity
          * @throws ChannelClosedException if the receiver closed (also for {@code n == 0})
+         * @throws IllegalStateException if this handle is closed
          */
         public Permits<T> tryReserveMany(int n) {
             checkBatch(n);
@@ -462,6 +499,7 @@ public final class Mpsc {
          * A weak handle that does not keep the channel open.
          *
          * @return a new weak sender
+         * @throws IllegalStateException if this handle is closed
          */
         public WeakSender<T> downgrade() {
             ensureOpen();
@@ -496,6 +534,7 @@ public final class Mpsc {
          *
          * @param value the message
          * @throws ChannelClosedException if the receiver closed; it carries the value
+         * @throws NullPointerException if {@code value} is null
          * @throws IllegalStateException if this handle is closed
          */
         public void send(T value) {
@@ -512,6 +551,8 @@ public final class Mpsc {
          *
          * @param value the message
          * @return {@code SENT} or {@code CLOSED} (never {@code FULL})
+         * @throws NullPointerException if {@code value} is null
+         * @throws IllegalStateException if this handle is closed
          */
         public TrySendResult trySend(T value) {
             requireValue(value);
@@ -523,6 +564,7 @@ public final class Mpsc {
          * Another sender handle for the same channel (Tokio's {@code clone}).
          *
          * @return a new sender handle
+         * @throws IllegalStateException if this handle is closed
          */
         public UnboundedSender<T> duplicate() {
             ensureOpen();
@@ -536,6 +578,7 @@ public final class Mpsc {
          * A weak handle that does not keep the channel open.
          *
          * @return a new weak sender
+         * @throws IllegalStateException if this handle is closed
          */
         public WeakUnboundedSender<T> downgrade() {
             ensureOpen();
@@ -613,6 +656,7 @@ public final class Mpsc {
 
         /**
          * @return a new sender handle, or null if every sender handle has been closed
+         * @throws IllegalStateException if this weak handle was released
          */
         public Sender<T> upgrade() {
             return tryUpgrade() ? new Sender<>(ring) : null;
@@ -634,6 +678,7 @@ public final class Mpsc {
 
         /**
          * @return a new sender handle, or null if every sender handle has been closed
+         * @throws IllegalStateException if this weak handle was released
          */
         public UnboundedSender<T> upgrade() {
             return tryUpgrade() ? new UnboundedSender<>(ring) : null;
@@ -756,6 +801,7 @@ public final class Mpsc {
          *
          * @param value the message
          * @throws IllegalStateException if no permit is left
+         * @throws NullPointerException if {@code value} is null (no permit is used)
          */
         public void send(T value) {
             requireValue(value);
@@ -831,6 +877,7 @@ public final class Mpsc {
          * @return the message, or null at end of stream
          * @throws InterruptedException if interrupted while waiting; nothing was taken
          * @throws TimeoutException if the timeout passed with nothing to receive; nothing was taken
+         * @throws NullPointerException if {@code timeout} is null
          */
         public T recv(Duration timeout) throws InterruptedException, TimeoutException {
             final Object r = core.recv(true, Timeouts.nanos(timeout));
@@ -897,6 +944,7 @@ public final class Mpsc {
          * @return how many messages were added; 0 only at end of stream (or for {@code limit == 0})
          * @throws InterruptedException if interrupted while waiting; nothing was taken
          * @throws IllegalArgumentException if {@code limit} is negative
+         * @throws NullPointerException if {@code buffer} is null
          */
         public int recvMany(Collection<? super T> buffer, int limit) throws InterruptedException {
             Objects.requireNonNull(buffer, "buffer");

@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -68,6 +69,13 @@ public final class Oneshot {
      * @param <T> the value type
      */
     public record Channel<T>(Sender<T> sender, Receiver<T> receiver) {
+        /**
+         * @throws NullPointerException if {@code sender} or {@code receiver} is null
+         */
+        public Channel {
+            Objects.requireNonNull(sender, "sender");
+            Objects.requireNonNull(receiver, "receiver");
+        }
     }
 
     /**
@@ -135,9 +143,10 @@ public final class Oneshot {
         /**
          * Waits at most {@code timeout} for the receiver to close.
          *
-         * @param timeout how long to wait
+         * @param timeout how long to wait; zero or negative means do not wait
          * @return whether the receiver closed
          * @throws InterruptedException if interrupted while waiting
+         * @throws NullPointerException if {@code timeout} is null
          */
         public boolean awaitClosed(Duration timeout) throws InterruptedException {
             return Signals.await(channel.closedStage(), timeout);
@@ -172,6 +181,11 @@ public final class Oneshot {
      * method ({@code thenApply}, {@code thenAccept}, ...) or calling {@link #toCompletableFuture()}
      * starts an asynchronous receive (once; later stage methods attach to the same one), which
      * completes with the value or exceptionally with {@link ChannelClosedException}.
+     *
+     * <p>A stage method given a null argument throws {@link NullPointerException} naming it, before
+     * it starts the receive: the value, if there is one, stays receivable. If the value was already
+     * received by another form of receive, the stage completes exceptionally with
+     * {@link IllegalStateException}.
      *
      * <p>Receives must not run concurrently: a receive started while another waits throws
      * {@link IllegalStateException}. {@link #close()}, {@link #isEmpty()} and {@link #isTerminated()}
@@ -215,6 +229,13 @@ public final class Oneshot {
             return closedFuture();
         }
 
+        /** For a select's oneshot clause: throws if the value was already received. */
+        void ensureNotReceived() {
+            if (isTaken()) {
+                throw alreadyTaken();
+            }
+        }
+
         private static ChannelClosedException closedWithoutValue() {
             return new ChannelClosedException("the oneshot channel closed without a value");
         }
@@ -253,6 +274,7 @@ public final class Oneshot {
          * @throws TimeoutException if no value came in time; nothing was taken, the receiver is still usable
          * @throws ChannelClosedException if the channel closed without a value
          * @throws IllegalStateException if the value was already received, or another receive is waiting
+         * @throws NullPointerException if {@code timeout} is null (nothing was taken)
          */
         public T recv(Duration timeout) throws InterruptedException, TimeoutException {
             final Object r = recv(true, Timeouts.nanos(timeout));
@@ -347,6 +369,25 @@ public final class Oneshot {
             }
         }
 
+        /** The stage, once {@code a} is checked: a call rejected for a null argument starts no receive. */
+        private CompletableFuture<T> stage(Object a, String aName) {
+            Objects.requireNonNull(a, aName);
+            return stage();
+        }
+
+        private CompletableFuture<T> stage(Object a, String aName, Object b, String bName) {
+            Objects.requireNonNull(a, aName);
+            Objects.requireNonNull(b, bName);
+            return stage();
+        }
+
+        private CompletableFuture<T> stage(Object a, String aName, Object b, String bName, Object c, String cName) {
+            Objects.requireNonNull(a, aName);
+            Objects.requireNonNull(b, bName);
+            Objects.requireNonNull(c, cName);
+            return stage();
+        }
+
         /**
          * Starts the receive behind this stage (if not started yet) and returns its future.
          * Cancelling that future withdraws the receive, as for {@link #recvAsync()}.
@@ -358,196 +399,229 @@ public final class Oneshot {
 
         @Override
         public <U> CompletionStage<U> thenApply(Function<? super T, ? extends U> fn) {
-            return stage().thenApply(fn);
+            return stage(fn, "fn").thenApply(fn);
         }
 
         @Override
         public <U> CompletionStage<U> thenApplyAsync(Function<? super T, ? extends U> fn) {
-            return stage().thenApplyAsync(fn);
+            return stage(fn, "fn").thenApplyAsync(fn);
         }
 
         @Override
         public <U> CompletionStage<U> thenApplyAsync(Function<? super T, ? extends U> fn, Executor executor) {
-            return stage().thenApplyAsync(fn, executor);
+            return stage(fn, "fn", executor, "executor").thenApplyAsync(fn, executor);
         }
 
         @Override
         public CompletionStage<Void> thenAccept(Consumer<? super T> action) {
-            return stage().thenAccept(action);
+            return stage(action, "action").thenAccept(action);
         }
 
         @Override
         public CompletionStage<Void> thenAcceptAsync(Consumer<? super T> action) {
-            return stage().thenAcceptAsync(action);
+            return stage(action, "action").thenAcceptAsync(action);
         }
 
         @Override
         public CompletionStage<Void> thenAcceptAsync(Consumer<? super T> action, Executor executor) {
-            return stage().thenAcceptAsync(action, executor);
+            return stage(action, "action", executor, "executor").thenAcceptAsync(action, executor);
         }
 
         @Override
         public CompletionStage<Void> thenRun(Runnable action) {
-            return stage().thenRun(action);
+            return stage(action, "action").thenRun(action);
         }
 
         @Override
         public CompletionStage<Void> thenRunAsync(Runnable action) {
-            return stage().thenRunAsync(action);
+            return stage(action, "action").thenRunAsync(action);
         }
 
         @Override
         public CompletionStage<Void> thenRunAsync(Runnable action, Executor executor) {
-            return stage().thenRunAsync(action, executor);
+            return stage(action, "action", executor, "executor").thenRunAsync(action, executor);
         }
 
         @Override
         public <U, V> CompletionStage<V> thenCombine(CompletionStage<? extends U> other,
                 BiFunction<? super T, ? super U, ? extends V> fn) {
-            return stage().thenCombine(other, fn);
+            return stage(other, "other", fn, "fn").thenCombine(other, fn);
         }
 
         @Override
         public <U, V> CompletionStage<V> thenCombineAsync(CompletionStage<? extends U> other,
                 BiFunction<? super T, ? super U, ? extends V> fn) {
-            return stage().thenCombineAsync(other, fn);
+            return stage(other, "other", fn, "fn").thenCombineAsync(other, fn);
         }
 
         @Override
         public <U, V> CompletionStage<V> thenCombineAsync(CompletionStage<? extends U> other,
                 BiFunction<? super T, ? super U, ? extends V> fn, Executor executor) {
-            return stage().thenCombineAsync(other, fn, executor);
+            return stage(other, "other", fn, "fn", executor, "executor").thenCombineAsync(other, fn, executor);
         }
 
         @Override
         public <U> CompletionStage<Void> thenAcceptBoth(CompletionStage<? extends U> other,
                 BiConsumer<? super T, ? super U> action) {
-            return stage().thenAcceptBoth(other, action);
+            return stage(other, "other", action, "action").thenAcceptBoth(other, action);
         }
 
         @Override
         public <U> CompletionStage<Void> thenAcceptBothAsync(CompletionStage<? extends U> other,
                 BiConsumer<? super T, ? super U> action) {
-            return stage().thenAcceptBothAsync(other, action);
+            return stage(other, "other", action, "action").thenAcceptBothAsync(other, action);
         }
 
         @Override
         public <U> CompletionStage<Void> thenAcceptBothAsync(CompletionStage<? extends U> other,
                 BiConsumer<? super T, ? super U> action, Executor executor) {
-            return stage().thenAcceptBothAsync(other, action, executor);
+            return stage(other, "other", action, "action", executor, "executor")
+                    .thenAcceptBothAsync(other, action, executor);
         }
 
         @Override
         public CompletionStage<Void> runAfterBoth(CompletionStage<?> other, Runnable action) {
-            return stage().runAfterBoth(other, action);
+            return stage(other, "other", action, "action").runAfterBoth(other, action);
         }
 
         @Override
         public CompletionStage<Void> runAfterBothAsync(CompletionStage<?> other, Runnable action) {
-            return stage().runAfterBothAsync(other, action);
+            return stage(other, "other", action, "action").runAfterBothAsync(other, action);
         }
 
         @Override
         public CompletionStage<Void> runAfterBothAsync(CompletionStage<?> other, Runnable action, Executor executor) {
-            return stage().runAfterBothAsync(other, action, executor);
+            return stage(other, "other", action, "action", executor, "executor")
+                    .runAfterBothAsync(other, action, executor);
         }
 
         @Override
         public <U> CompletionStage<U> applyToEither(CompletionStage<? extends T> other, Function<? super T, U> fn) {
-            return stage().applyToEither(other, fn);
+            return stage(other, "other", fn, "fn").applyToEither(other, fn);
         }
 
         @Override
         public <U> CompletionStage<U> applyToEitherAsync(CompletionStage<? extends T> other, Function<? super T, U> fn) {
-            return stage().applyToEitherAsync(other, fn);
+            return stage(other, "other", fn, "fn").applyToEitherAsync(other, fn);
         }
 
         @Override
         public <U> CompletionStage<U> applyToEitherAsync(CompletionStage<? extends T> other, Function<? super T, U> fn,
                 Executor executor) {
-            return stage().applyToEitherAsync(other, fn, executor);
+            return stage(other, "other", fn, "fn", executor, "executor").applyToEitherAsync(other, fn, executor);
         }
 
         @Override
         public CompletionStage<Void> acceptEither(CompletionStage<? extends T> other, Consumer<? super T> action) {
-            return stage().acceptEither(other, action);
+            return stage(other, "other", action, "action").acceptEither(other, action);
         }
 
         @Override
         public CompletionStage<Void> acceptEitherAsync(CompletionStage<? extends T> other, Consumer<? super T> action) {
-            return stage().acceptEitherAsync(other, action);
+            return stage(other, "other", action, "action").acceptEitherAsync(other, action);
         }
 
         @Override
         public CompletionStage<Void> acceptEitherAsync(CompletionStage<? extends T> other, Consumer<? super T> action,
                 Executor executor) {
-            return stage().acceptEitherAsync(other, action, executor);
+            return stage(other, "other", action, "action", executor, "executor")
+                    .acceptEitherAsync(other, action, executor);
         }
 
         @Override
         public CompletionStage<Void> runAfterEither(CompletionStage<?> other, Runnable action) {
-            return stage().runAfterEither(other, action);
+            return stage(other, "other", action, "action").runAfterEither(other, action);
         }
 
         @Override
         public CompletionStage<Void> runAfterEitherAsync(CompletionStage<?> other, Runnable action) {
-            return stage().runAfterEitherAsync(other, action);
+            return stage(other, "other", action, "action").runAfterEitherAsync(other, action);
         }
 
         @Override
         public CompletionStage<Void> runAfterEitherAsync(CompletionStage<?> other, Runnable action, Executor executor) {
-            return stage().runAfterEitherAsync(other, action, executor);
+            return stage(other, "other", action, "action", executor, "executor")
+                    .runAfterEitherAsync(other, action, executor);
         }
 
         @Override
         public <U> CompletionStage<U> thenCompose(Function<? super T, ? extends CompletionStage<U>> fn) {
-            return stage().thenCompose(fn);
+            return stage(fn, "fn").thenCompose(fn);
         }
 
         @Override
         public <U> CompletionStage<U> thenComposeAsync(Function<? super T, ? extends CompletionStage<U>> fn) {
-            return stage().thenComposeAsync(fn);
+            return stage(fn, "fn").thenComposeAsync(fn);
         }
 
         @Override
         public <U> CompletionStage<U> thenComposeAsync(Function<? super T, ? extends CompletionStage<U>> fn,
                 Executor executor) {
-            return stage().thenComposeAsync(fn, executor);
+            return stage(fn, "fn", executor, "executor").thenComposeAsync(fn, executor);
         }
 
         @Override
         public <U> CompletionStage<U> handle(BiFunction<? super T, Throwable, ? extends U> fn) {
-            return stage().handle(fn);
+            return stage(fn, "fn").handle(fn);
         }
 
         @Override
         public <U> CompletionStage<U> handleAsync(BiFunction<? super T, Throwable, ? extends U> fn) {
-            return stage().handleAsync(fn);
+            return stage(fn, "fn").handleAsync(fn);
         }
 
         @Override
         public <U> CompletionStage<U> handleAsync(BiFunction<? super T, Throwable, ? extends U> fn, Executor executor) {
-            return stage().handleAsync(fn, executor);
+            return stage(fn, "fn", executor, "executor").handleAsync(fn, executor);
         }
 
         @Override
         public CompletionStage<T> whenComplete(BiConsumer<? super T, ? super Throwable> action) {
-            return stage().whenComplete(action);
+            return stage(action, "action").whenComplete(action);
         }
 
         @Override
         public CompletionStage<T> whenCompleteAsync(BiConsumer<? super T, ? super Throwable> action) {
-            return stage().whenCompleteAsync(action);
+            return stage(action, "action").whenCompleteAsync(action);
         }
 
         @Override
         public CompletionStage<T> whenCompleteAsync(BiConsumer<? super T, ? super Throwable> action, Executor executor) {
-            return stage().whenCompleteAsync(action, executor);
+            return stage(action, "action", executor, "executor").whenCompleteAsync(action, executor);
         }
 
         @Override
         public CompletionStage<T> exceptionally(Function<Throwable, ? extends T> fn) {
-            return stage().exceptionally(fn);
+            return stage(fn, "fn").exceptionally(fn);
+        }
+
+        // CompletionStage's default methods of Java 12, overridden so that a null argument is
+        // rejected at the call, before the receive starts, as by the methods above.
+
+        @Override
+        public CompletionStage<T> exceptionallyAsync(Function<Throwable, ? extends T> fn) {
+            return stage(fn, "fn").exceptionallyAsync(fn);
+        }
+
+        @Override
+        public CompletionStage<T> exceptionallyAsync(Function<Throwable, ? extends T> fn, Executor executor) {
+            return stage(fn, "fn", executor, "executor").exceptionallyAsync(fn, executor);
+        }
+
+        @Override
+        public CompletionStage<T> exceptionallyCompose(Function<Throwable, ? extends CompletionStage<T>> fn) {
+            return stage(fn, "fn").exceptionallyCompose(fn);
+        }
+
+        @Override
+        public CompletionStage<T> exceptionallyComposeAsync(Function<Throwable, ? extends CompletionStage<T>> fn) {
+            return stage(fn, "fn").exceptionallyComposeAsync(fn);
+        }
+
+        @Override
+        public CompletionStage<T> exceptionallyComposeAsync(Function<Throwable, ? extends CompletionStage<T>> fn,
+                Executor executor) {
+            return stage(fn, "fn", executor, "executor").exceptionallyComposeAsync(fn, executor);
         }
 
         private static final VarHandle STAGE;

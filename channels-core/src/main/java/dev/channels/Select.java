@@ -167,6 +167,7 @@ public final class Select<R> {
      * @throws InterruptedException if interrupted while waiting; no clause took effect
      * @throws TimeoutException if no clause was possible in time; no clause took effect
      * @throws IllegalStateException as for {@link #select()}
+     * @throws NullPointerException if {@code timeout} is null
      */
     public R select(Duration timeout) throws InterruptedException, TimeoutException {
         final long nanos = Timeouts.nanos(timeout);
@@ -252,6 +253,9 @@ public final class Select<R> {
             final Clause<R> cl = cs[i];
             cl.ensureOpen();
             boolean on = cl.when == null || cl.when.getAsBoolean();
+            if (on && cl.ensureReceivable != null) {
+                cl.ensureReceivable.run(); // before any clause is tried: another could win instead
+            }
             Object v = null;
             if (on && cl.value != null) {
                 v = cl.value.get();
@@ -323,6 +327,8 @@ public final class Select<R> {
         final Supplier<?> value;
         BooleanSupplier when;
         Supplier<? extends R> onClosed;
+        /** For a oneshot clause: throws if the value was already received (checked when enabled). */
+        Runnable ensureReceivable;
 
         @SuppressWarnings("unchecked")
         Clause(Object handle, String what, CaseMaker caseMaker, Runnable ensureOpen,
@@ -340,6 +346,7 @@ public final class Select<R> {
             final Clause<R> c = new Clause<>(handle, what, caseMaker, ensureOpen, onValue, onLagged, value);
             c.when = when;
             c.onClosed = onClosed;
+            c.ensureReceivable = ensureReceivable;
             return c;
         }
 
@@ -356,7 +363,9 @@ public final class Select<R> {
 
     /**
      * Builds a {@link Select}. Clauses are tried in declaration order when the select is biased;
-     * {@link #when} and {@link #onClosed} apply to the clause added last.
+     * {@link #when} and {@link #onClosed} apply to the clause added last. A call rejected with an
+     * exception (a null argument, a receiver added twice, a second timeout, ...) leaves the builder
+     * as it was.
      *
      * @param <R> the result type of the handlers
      */
@@ -395,6 +404,8 @@ public final class Select<R> {
          * @param onValue the handler, given the message received
          * @param <T> the message type
          * @return this builder
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if {@code receiver} is in a clause of this builder already
          */
         public <T> Builder<R> recv(Mpsc.Receiver<T> receiver, Function<? super T, ? extends R> onValue) {
             Objects.requireNonNull(receiver, "receiver");
@@ -414,12 +425,16 @@ public final class Select<R> {
          * @param onValue the handler, given the value
          * @param <T> the value type
          * @return this builder
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if {@code receiver} is in a clause of this builder already
          */
         public <T> Builder<R> recv(Oneshot.Receiver<T> receiver, Function<? super T, ? extends R> onValue) {
             Objects.requireNonNull(receiver, "receiver");
             Objects.requireNonNull(onValue, "onValue");
-            return add(new Clause<>(receiver, "oneshot receive", r -> SelectCase.oneshotRecv(receiver, r), null, onValue, null,
-                    null), true);
+            final Clause<R> c = new Clause<>(receiver, "oneshot receive", r -> SelectCase.oneshotRecv(receiver, r), null,
+                    onValue, null, null);
+            c.ensureReceivable = receiver::ensureNotReceived;
+            return add(c, true);
         }
 
         /**
@@ -433,6 +448,8 @@ public final class Select<R> {
          * @param onLagged the handler of a lag, given the number of values missed
          * @param <T> the value type
          * @return this builder
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if {@code receiver} is in a clause of this builder already
          */
         public <T> Builder<R> recv(Broadcast.Receiver<T> receiver, Function<? super T, ? extends R> onValue,
                 LongFunction<? extends R> onLagged) {
@@ -453,6 +470,8 @@ public final class Select<R> {
          * @param onChange the handler, given the new value
          * @param <T> the value type
          * @return this builder
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalArgumentException if {@code receiver} is in a clause of this builder already
          */
         public <T> Builder<R> changed(Watch.Receiver<T> receiver, Function<? super T, ? extends R> onChange) {
             Objects.requireNonNull(receiver, "receiver");
@@ -474,6 +493,7 @@ public final class Select<R> {
          * @param onSent the handler, given the value sent
          * @param <T> the message type
          * @return this builder
+         * @throws NullPointerException if an argument is null
          */
         public <T> Builder<R> send(Mpsc.Sender<T> sender, Supplier<? extends T> value,
                 Function<? super T, ? extends R> onSent) {
@@ -493,6 +513,7 @@ public final class Select<R> {
          * @param onSent the handler, given the value sent
          * @param <T> the message type
          * @return this builder
+         * @throws NullPointerException if an argument is null
          */
         public <T> Builder<R> send(Mpsc.UnboundedSender<T> sender, Supplier<? extends T> value,
                 Function<? super T, ? extends R> onSent) {
@@ -512,6 +533,8 @@ public final class Select<R> {
          *     possible at once can win
          * @param onTimeout the handler
          * @return this builder
+         * @throws NullPointerException if an argument is null
+         * @throws IllegalStateException if this builder has a timeout clause already
          */
         public Builder<R> timeout(Duration timeout, Supplier<? extends R> onTimeout) {
             Objects.requireNonNull(timeout, "timeout");
@@ -532,6 +555,7 @@ public final class Select<R> {
          *
          * @param precondition the precondition
          * @return this builder
+         * @throws NullPointerException if {@code precondition} is null
          * @throws IllegalStateException if no clause was added yet, or it has a precondition already
          */
         public Builder<R> when(BooleanSupplier precondition) {
@@ -558,6 +582,7 @@ public final class Select<R> {
          *
          * @param onClosed the handler of the closure
          * @return this builder
+         * @throws NullPointerException if {@code onClosed} is null
          * @throws IllegalStateException if the clause added last is not a channel clause, or it has
          *     a closed handler already
          */
@@ -587,6 +612,8 @@ public final class Select<R> {
          *
          * @param handler the handler
          * @return this builder
+         * @throws NullPointerException if {@code handler} is null
+         * @throws IllegalStateException if this builder has a default already
          */
         public Builder<R> ifNoneReady(Supplier<? extends R> handler) {
             Objects.requireNonNull(handler, "handler");
@@ -603,6 +630,8 @@ public final class Select<R> {
          *
          * @param handler the handler
          * @return this builder
+         * @throws NullPointerException if {@code handler} is null
+         * @throws IllegalStateException if this builder has an all-closed branch already
          */
         public Builder<R> ifAllClosed(Supplier<? extends R> handler) {
             Objects.requireNonNull(handler, "handler");

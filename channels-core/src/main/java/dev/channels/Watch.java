@@ -52,7 +52,14 @@ import java.util.function.UnaryOperator;
  * When the last sender is closed the channel is closed: {@link Receiver#changed()} still reports a
  * value the receiver has not seen, then returns false. Closing receivers never closes the channel;
  * when the last receiver is closed, {@link Sender#closed()} completes (and a later
- * {@link Sender#subscribe()} reopens it). Using a handle after closing it throws
+ * {@link Sender#subscribe()} reopens it). Writing, reading, waiting, subscribing or duplicating
+ * through a handle after closing it throws {@link IllegalStateException}; its queries (the counts,
+ * {@code isClosed}, {@code sameChannel}, {@code closed}, {@code awaitClosed}) still answer, for the
+ * channel.
+ *
+ * <h2>Bad input</h2>
+ * Bad input is rejected at the call, before anything changes: a null value, function or argument
+ * with a {@link NullPointerException} naming it, a closed handle with an
  * {@link IllegalStateException}.
  *
  * <h2>Memory consistency effects</h2>
@@ -70,6 +77,7 @@ public final class Watch {
      * @param initial the initial value, not null
      * @param <T> the value type
      * @return the sender and receiver
+     * @throws NullPointerException if {@code initial} is null
      */
     public static <T> Channel<T> channel(T initial) {
         final WatchCore<T> core = new WatchCore<>(Objects.requireNonNull(initial, "initial"), 1);
@@ -83,6 +91,7 @@ public final class Watch {
      * @param initial the initial value, not null
      * @param <T> the value type
      * @return the sender
+     * @throws NullPointerException if {@code initial} is null
      */
     public static <T> Sender<T> sender(T initial) {
         return new Sender<>(new WatchCore<>(Objects.requireNonNull(initial, "initial"), 0));
@@ -96,6 +105,13 @@ public final class Watch {
      * @param <T> the value type
      */
     public record Channel<T>(Sender<T> sender, Receiver<T> receiver) {
+        /**
+         * @throws NullPointerException if {@code sender} or {@code receiver} is null
+         */
+        public Channel {
+            Objects.requireNonNull(sender, "sender");
+            Objects.requireNonNull(receiver, "receiver");
+        }
     }
 
     private static ChannelClosedException noReceivers(Object value) {
@@ -132,6 +148,8 @@ public final class Watch {
          * @param value the new value, not null
          * @throws ChannelClosedException if no receiver exists; the value was not stored and is
          *     {@link ChannelClosedException#value()}
+         * @throws NullPointerException if {@code value} is null
+         * @throws IllegalStateException if this handle is closed
          */
         public void send(T value) {
             Objects.requireNonNull(value, "value");
@@ -148,6 +166,8 @@ public final class Watch {
          *
          * @param value the new value, not null
          * @return the previous value
+         * @throws NullPointerException if {@code value} is null
+         * @throws IllegalStateException if this handle is closed
          */
         public T sendReplace(T value) {
             Objects.requireNonNull(value, "value");
@@ -163,6 +183,8 @@ public final class Watch {
          *
          * @param modifier computes the new value (not null) from the current one
          * @return the value stored
+         * @throws NullPointerException if {@code modifier} is null or returns null; nothing changed
+         * @throws IllegalStateException if this handle is closed
          */
         public T sendModify(UnaryOperator<T> modifier) {
             Objects.requireNonNull(modifier, "modifier");
@@ -180,6 +202,8 @@ public final class Watch {
          * @param modifier computes the new value (not null) from the current one, or returns it
          *     unchanged
          * @return whether a new version was stored
+         * @throws NullPointerException if {@code modifier} is null or returns null; nothing changed
+         * @throws IllegalStateException if this handle is closed
          */
         public boolean sendIfModified(UnaryOperator<T> modifier) {
             Objects.requireNonNull(modifier, "modifier");
@@ -189,6 +213,7 @@ public final class Watch {
 
         /**
          * @return the current value; no lock, no allocation
+         * @throws IllegalStateException if this handle is closed
          */
         public T borrow() {
             ensureOpen();
@@ -199,6 +224,7 @@ public final class Watch {
          * A new receiver that has seen the current value. Reopens a channel with no receivers.
          *
          * @return the new receiver
+         * @throws IllegalStateException if this handle is closed
          */
         public Receiver<T> subscribe() {
             ensureOpen();
@@ -249,9 +275,10 @@ public final class Watch {
         /**
          * Waits at most {@code timeout} until no receiver is open.
          *
-         * @param timeout how long to wait
+         * @param timeout how long to wait; zero or negative means do not wait
          * @return whether no receiver is open
          * @throws InterruptedException if interrupted while waiting
+         * @throws NullPointerException if {@code timeout} is null
          */
         public boolean awaitClosed(Duration timeout) throws InterruptedException {
             return Signals.await(core.noReceivers(), timeout);
@@ -353,6 +380,7 @@ public final class Watch {
          * The current value, without marking it seen. No lock, no allocation.
          *
          * @return the current value
+         * @throws IllegalStateException if this receiver is closed
          */
         public T borrow() {
             ensureOpen();
@@ -363,6 +391,7 @@ public final class Watch {
          * The current value, marked seen.
          *
          * @return the current value
+         * @throws IllegalStateException if this receiver is closed
          */
         public T borrowAndUpdate() {
             ensureOpen();
@@ -375,6 +404,7 @@ public final class Watch {
          * @return whether there is an unseen value
          * @throws ChannelClosedException if every sender is closed, even with an unseen value
          *     (as Tokio's {@code has_changed}; {@link #changed()} still delivers that value)
+         * @throws IllegalStateException if this receiver is closed
          */
         public boolean hasChanged() {
             ensureOpen();
@@ -391,6 +421,7 @@ public final class Watch {
          * @return true when a new value was marked seen; false when every sender is closed and the
          *     current value was seen
          * @throws InterruptedException if interrupted while waiting; nothing was marked
+         * @throws IllegalStateException if this receiver is closed
          */
         public boolean changed() throws InterruptedException {
             ensureOpen();
@@ -404,6 +435,8 @@ public final class Watch {
          * @return true when a new value was marked seen; false when the channel is closed
          * @throws InterruptedException if interrupted while waiting; nothing was marked
          * @throws TimeoutException if nothing changed in time; nothing was marked
+         * @throws NullPointerException if {@code timeout} is null
+         * @throws IllegalStateException if this receiver is closed
          */
         public boolean changed(Duration timeout) throws InterruptedException, TimeoutException {
             ensureOpen();
@@ -420,6 +453,7 @@ public final class Watch {
          * Continuations of a wait run on the writing (or closing) thread.
          *
          * @return a future of the outcome
+         * @throws IllegalStateException if this receiver is closed
          */
         public CompletableFuture<Boolean> changedAsync() {
             ensureOpen();
@@ -431,6 +465,7 @@ public final class Watch {
          *
          * @param executor where the future is completed; null for the writing thread
          * @return a future of the outcome
+         * @throws IllegalStateException if this receiver is closed
          */
         public CompletableFuture<Boolean> changedAsync(Executor executor) {
             ensureOpen();
@@ -447,6 +482,8 @@ public final class Watch {
          * @return the accepted value
          * @throws InterruptedException if interrupted while waiting
          * @throws ChannelClosedException if every sender closed with the last value rejected
+         * @throws NullPointerException if {@code predicate} is null
+         * @throws IllegalStateException if this receiver is closed
          */
         public T waitFor(Predicate<? super T> predicate) throws InterruptedException {
             Objects.requireNonNull(predicate, "predicate");
@@ -469,6 +506,8 @@ public final class Watch {
          * @throws InterruptedException if interrupted while waiting
          * @throws TimeoutException if no accepted value came in time
          * @throws ChannelClosedException if every sender closed with the last value rejected
+         * @throws NullPointerException if {@code predicate} or {@code timeout} is null
+         * @throws IllegalStateException if this receiver is closed
          */
         public T waitFor(Predicate<? super T> predicate, Duration timeout) throws InterruptedException, TimeoutException {
             Objects.requireNonNull(predicate, "predicate");
@@ -494,6 +533,8 @@ public final class Watch {
          *
          * @param predicate the condition
          * @return a future of the accepted value
+         * @throws NullPointerException if {@code predicate} is null
+         * @throws IllegalStateException if this receiver is closed
          */
         public CompletableFuture<T> waitForAsync(Predicate<? super T> predicate) {
             return waitForAsync(predicate, null);
@@ -505,6 +546,8 @@ public final class Watch {
          * @param predicate the condition
          * @param executor where the future is completed; null for the writing thread
          * @return a future of the accepted value
+         * @throws NullPointerException if {@code predicate} is null
+         * @throws IllegalStateException if this receiver is closed
          */
         public CompletableFuture<T> waitForAsync(Predicate<? super T> predicate, Executor executor) {
             Objects.requireNonNull(predicate, "predicate");
@@ -512,13 +555,21 @@ public final class Watch {
             return startWaitForAsync(predicate, executor, Watch::sendersGone);
         }
 
-        /** Makes the current value count as unseen: {@link #changed()} returns at once. */
+        /**
+         * Makes the current value count as unseen: {@link #changed()} returns at once.
+         *
+         * @throws IllegalStateException if this receiver is closed
+         */
         public void markChanged() {
             ensureOpen();
             markUnseen();
         }
 
-        /** Marks the current value seen. */
+        /**
+         * Marks the current value seen.
+         *
+         * @throws IllegalStateException if this receiver is closed
+         */
         public void markUnchanged() {
             ensureOpen();
             markSeen();
@@ -528,6 +579,7 @@ public final class Watch {
          * Another receiver of this channel that has seen what this one has (Tokio's {@code clone}).
          *
          * @return a new open receiver
+         * @throws IllegalStateException if this receiver is closed
          */
         public Receiver<T> duplicate() {
             ensureOpen();

@@ -9,11 +9,17 @@ import org.junit.jupiter.api.function.Executable;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import static dev.channels.BadInputSupport.LONGEST;
+import static dev.channels.BadInputSupport.MOST_NEGATIVE;
+import static dev.channels.BadInputSupport.assertIllegalState;
 import static dev.channels.MpscTestSupport.drainNow;
 import static dev.channels.MpscTestSupport.fork;
 import static dev.channels.SelectTestSupport.assertNoWaiter;
@@ -22,6 +28,7 @@ import static dev.channels.SelectTestSupport.awaitFailure;
 import static dev.channels.SelectTestSupport.awaitParked;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -158,6 +165,7 @@ class SelectMisuseTest {
         assertEquals(name, e.getMessage());
     }
 
+    @Covers({"Select.Builder#recv(Mpsc.Receiver,Function)", "Select.Builder#recv(Oneshot.Receiver,Function)", "Select.Builder#recv(Broadcast.Receiver,Function,LongFunction)", "Select.Builder#changed(Watch.Receiver,Function)", "Select.Builder#send(Mpsc.Sender,Supplier,Function)", "Select.Builder#send(Mpsc.UnboundedSender,Supplier,Function)", "Select.Builder#timeout(Duration,Supplier)", "Select.Builder#ifNoneReady(Supplier)", "Select.Builder#ifAllClosed(Supplier)", "Select.Builder#when(BooleanSupplier)", "Select.Builder#onClosed(Supplier)", "Select.Builder#build()", "Select#clauseCount()", "Select#select(Duration)"})
     @Test
     void nullArgumentsAreRejectedNamingTheArgument() throws Exception {
         final Mpsc.Channel<Integer> m = Mpsc.bounded(1);
@@ -200,6 +208,7 @@ class SelectMisuseTest {
 
     // ------------------------------------------------------------------ builder misuse
 
+    @Covers({"Select.Builder#when(BooleanSupplier)", "Select.Builder#onClosed(Supplier)", "Select.Builder#build()"})
     @Test
     void modifiersNeedAClause() {
         assertThrows(IllegalStateException.class, () -> Select.<String>builder().when(() -> true));
@@ -208,6 +217,7 @@ class SelectMisuseTest {
         assertThrows(IllegalStateException.class, () -> Select.<String>builder().build(), "nothing to select");
     }
 
+    @Covers({"Select.Builder#onClosed(Supplier)", "Select.Builder#when(BooleanSupplier)"})
     @Test
     void onClosedDoesNotApplyToTheTimeout() {
         final Mpsc.Channel<Integer> m = Mpsc.bounded(1);
@@ -220,6 +230,7 @@ class SelectMisuseTest {
         assertThrows(IllegalStateException.class, () -> b.when(() -> true), "the timeout has a precondition already");
     }
 
+    @Covers({"Select.Builder#timeout(Duration,Supplier)", "Select.Builder#ifNoneReady(Supplier)", "Select.Builder#ifAllClosed(Supplier)", "Select.Builder#when(BooleanSupplier)", "Select.Builder#onClosed(Supplier)"})
     @Test
     void atMostOneOfEachModifierAndBranch() {
         final Mpsc.Channel<Integer> m = Mpsc.bounded(1);
@@ -237,6 +248,7 @@ class SelectMisuseTest {
         assertThrows(IllegalStateException.class, () -> b.onClosed(() -> "again"));
     }
 
+    @Covers({"Select.Builder#recv(Mpsc.Receiver,Function)", "Select.Builder#recv(Oneshot.Receiver,Function)", "Select.Builder#recv(Broadcast.Receiver,Function,LongFunction)", "Select.Builder#changed(Watch.Receiver,Function)", "Select.Builder#send(Mpsc.Sender,Supplier,Function)", "Select#clauseCount()"})
     @Test
     void theSameReceiverInTwoClausesIsAnIllegalArgument() {
         final Mpsc.Channel<Integer> m = Mpsc.bounded(1);
@@ -248,10 +260,15 @@ class SelectMisuseTest {
                 .recv(o.receiver(), v -> "")
                 .recv(br.receiver(), v -> "", missed -> "")
                 .changed(w.receiver(), v -> "");
-        assertThrows(IllegalArgumentException.class, () -> b.recv(m.receiver(), v -> ""));
-        assertThrows(IllegalArgumentException.class, () -> b.recv(o.receiver(), v -> ""));
-        assertThrows(IllegalArgumentException.class, () -> b.recv(br.receiver(), v -> "", missed -> ""));
-        assertThrows(IllegalArgumentException.class, () -> b.changed(w.receiver(), v -> ""));
+        for (Executable again : List.<Executable>of(
+                () -> b.recv(m.receiver(), v -> ""),
+                () -> b.recv(o.receiver(), v -> ""),
+                () -> b.recv(br.receiver(), v -> "", missed -> ""),
+                () -> b.changed(w.receiver(), v -> ""))) {
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, again);
+            assertTrue(e.getMessage().contains("already in a clause"), e.getMessage());
+        }
+        assertEquals(4, b.build().clauseCount(), "the rejected clauses were not added");
         // Other receivers of the same broadcast or watch channel are separate positions: allowed.
         b.recv(br.sender().subscribe(), v -> "", missed -> "").changed(w.receiver().duplicate(), v -> "");
         // Two send clauses on one sender are allowed too.
@@ -260,6 +277,7 @@ class SelectMisuseTest {
         assertEquals(8, b.build().clauseCount());
     }
 
+    @Covers({"Select.Builder#build()", "Select#clauseCount()"})
     @Test
     void aBuiltSelectIsNotChangedByTheBuilderLater() throws Exception {
         final Mpsc.Channel<Integer> m = Mpsc.bounded(1);
@@ -277,6 +295,7 @@ class SelectMisuseTest {
 
     // ------------------------------------------------------------------ closed handles
 
+    @Covers({"Select.Builder#send(Mpsc.Sender,Supplier,Function)", "Select.Builder#send(Mpsc.UnboundedSender,Supplier,Function)", "Select#select()", "Select#selectAsync()", "Select#select(Duration)"})
     @Test
     void aClosedSenderHandleIsAnIllegalStateAtSelectTime() throws Exception {
         final Mpsc.Channel<Integer> m = Mpsc.bounded(1);
@@ -297,6 +316,7 @@ class SelectMisuseTest {
         assertNull(u.receiver().tryRecv());
     }
 
+    @Covers({"Select.Builder#recv(Broadcast.Receiver,Function,LongFunction)", "Select.Builder#changed(Watch.Receiver,Function)", "Select#select()", "Select#selectAsync()"})
     @Test
     void aClosedBroadcastOrWatchReceiverHandleIsAnIllegalStateAtSelectTime() throws Exception {
         final Broadcast.Channel<Integer> br = Broadcast.channel(1);
@@ -316,6 +336,7 @@ class SelectMisuseTest {
         }
     }
 
+    @Covers({"Select.Builder#recv(Mpsc.Receiver,Function)", "Select.Builder#ifAllClosed(Supplier)", "Select#select()"})
     @Test
     void aHalfClosedMpscReceiverIsNotMisuse() throws Exception {
         final Mpsc.Channel<Integer> m = Mpsc.bounded(1);
@@ -328,5 +349,140 @@ class SelectMisuseTest {
         assertEquals("m1", s.select());
         assertEquals("closed", s.select());
         assertFalse(m.receiver().iterator().hasNext());
+    }
+
+    // ------------------------------------------------------------------ misuse at select time
+
+    @Test
+    @Covers({"Select#select()", "Select#select(Duration)", "Select#selectAsync()", "Select#selectAsync(Executor)",
+            "Select.Builder#recv(Oneshot.Receiver,Function)", "Select.Builder#when(BooleanSupplier)",
+            "Select.Builder#biased()"})
+    void aReceivedOneshotClauseIsAnIllegalStateEvenWhenAnotherClauseIsReady() throws Exception {
+        final Mpsc.Channel<Integer> m = Mpsc.bounded(2);
+        final Oneshot.Channel<Integer> o = Oneshot.channel();
+        o.sender().send(5);
+        assertEquals(5, o.receiver().recv());
+        final boolean[] enabled = {true};
+        final Select<String> random = Select.<String>builder()
+                .recv(m.receiver(), v -> "m" + v)
+                .recv(o.receiver(), v -> "o" + v).when(() -> enabled[0])
+                .build();
+        final Select<String> biased = Select.<String>builder().biased().biased() // idempotent
+                .recv(m.receiver(), v -> "m" + v) // tried first: it would win if the misuse were found late
+                .recv(o.receiver(), v -> "o" + v).when(() -> enabled[0])
+                .build();
+        m.sender().send(1);
+        for (int i = 0; i < 32; i++) { // random starts: the ready clause comes first about half the time
+            for (Select<String> s : List.of(random, biased)) {
+                assertIllegalState("already received", s::select);
+                assertIllegalState("already received", () -> s.select(Duration.ZERO));
+                assertIllegalState("already received", s::selectAsync);
+                assertIllegalState("already received", () -> s.selectAsync(Runnable::run));
+            }
+        }
+        assertEquals(1, m.receiver().len(), "no clause took the ready message");
+        assertNoWaiter(m.receiver());
+        assertNoWaiter(o.receiver());
+        enabled[0] = false; // disabled by its precondition, the clause is no misuse
+        assertEquals("m1", biased.select());
+        m.sender().send(2);
+        assertEquals("m2", random.select());
+        assertNoWaiter(m.receiver());
+    }
+
+    @Test
+    @Covers({"Select#select()", "Select#select(Duration)", "Select#selectAsync()", "Select.Builder#when(BooleanSupplier)"})
+    void everyClauseDisabledWithoutABranchIsAnIllegalStateAndTakesNothing() throws Exception {
+        final Mpsc.Channel<Integer> closed = Mpsc.bounded(2);
+        closed.sender().close();
+        final Mpsc.Channel<Integer> off = Mpsc.bounded(2);
+        off.sender().send(1);
+        final boolean[] enabled = {false};
+        final Select<String> s = Select.<String>builder()
+                .recv(closed.receiver(), v -> "closed")
+                .recv(off.receiver(), v -> "off" + v).when(() -> enabled[0])
+                .build();
+        assertIllegalState("disabled", s::select);
+        assertIllegalState("disabled", () -> s.select(LONGEST));
+        assertIllegalState("disabled", s::selectAsync);
+        assertEquals(1, off.receiver().len(), "nothing was taken");
+        assertNoWaiter(off.receiver());
+        assertNoWaiter(closed.receiver());
+        enabled[0] = true; // the rejected calls ended: the select is free
+        assertEquals("off1", s.select());
+    }
+
+    @Test
+    @Covers({"Select#select()", "Select#select(Duration)", "Select#selectAsync()", "Select#selectAsync(Executor)"})
+    void anOverlappingCallIsRejectedAndThePendingCallIsUnaffected() throws Exception {
+        final Mpsc.Channel<Integer> m = Mpsc.bounded(2);
+        final Select<String> s = Select.<String>builder().recv(m.receiver(), v -> "m" + v).build();
+        final CompletableFuture<String> pending = s.selectAsync().toCompletableFuture();
+        assertIllegalState("already running", s::select);
+        assertIllegalState("already running", () -> s.select(Duration.ZERO));
+        assertIllegalState("already running", s::selectAsync);
+        assertIllegalState("already running", () -> s.selectAsync(null));
+        assertFalse(pending.isDone());
+        m.sender().send(1);
+        assertEquals("m1", await(pending), "the pending call took the message");
+        m.sender().send(2);
+        assertEquals("m2", s.select(), "and the select is free once it is over");
+        assertNoWaiter(m.receiver());
+    }
+
+    @Test
+    @Covers({"Select#select(Duration)", "Select.Builder#timeout(Duration,Supplier)", "Select#selectAsync()"})
+    void zeroAndNegativeTimeoutsDoNotWaitAndHugeOnesDoNotOverflow() throws Exception {
+        final Mpsc.Channel<Integer> m = Mpsc.bounded(2);
+        final Select<String> s = Select.<String>builder().recv(m.receiver(), v -> "m" + v).build();
+        for (Duration d : List.of(Duration.ZERO, Duration.ofNanos(-1), MOST_NEGATIVE)) {
+            assertNotNull(assertThrows(TimeoutException.class, () -> s.select(d), d.toString()).getMessage());
+            assertNoWaiter(m.receiver());
+        }
+        m.sender().send(1);
+        assertEquals("m1", s.select(LONGEST), "a huge call timeout that is not needed is not waited for");
+        for (Duration d : List.of(Duration.ZERO, Duration.ofNanos(-1), MOST_NEGATIVE)) {
+            final Select<String> t = Select.<String>builder()
+                    .recv(m.receiver(), v -> "m" + v)
+                    .timeout(d, () -> "timeout")
+                    .build();
+            assertEquals("timeout", t.select(), d.toString());
+            assertEquals("timeout", await(t.selectAsync()), d.toString());
+            m.sender().send(2);
+            assertEquals("m2", t.select(), "a clause possible at once still wins");
+        }
+        final Select<String> longest = Select.<String>builder()
+                .recv(m.receiver(), v -> "m" + v)
+                .timeout(LONGEST, () -> "timeout")
+                .build();
+        m.sender().send(3);
+        assertEquals("m3", longest.select());
+        final CompletableFuture<String> pending = longest.selectAsync().toCompletableFuture();
+        m.sender().send(4);
+        assertEquals("m4", await(pending));
+        assertEquals(List.of(), drainNow(m.receiver()));
+        assertNoWaiter(m.receiver());
+    }
+
+    @Test
+    @Covers({"Select#selectAsync(Executor)", "Select#selectAsync()"})
+    void aNullOrRejectingExecutorRunsTheHandlerOnTheThreadThatMadeAClausePossible() throws Exception {
+        final Mpsc.Channel<Integer> m = Mpsc.bounded(4);
+        final Select<Thread> s = Select.<Thread>builder().recv(m.receiver(), v -> Thread.currentThread()).build();
+        final CompletableFuture<Thread> pending = s.selectAsync(null).toCompletableFuture();
+        m.sender().send(1);
+        assertSame(Thread.currentThread(), await(pending));
+        m.sender().send(2);
+        assertSame(Thread.currentThread(), await(s.selectAsync(null)), "possible at once: here");
+        final Executor rejecting = task -> {
+            throw new RejectedExecutionException("no room");
+        };
+        m.sender().send(3);
+        assertSame(Thread.currentThread(), await(s.selectAsync(rejecting)), "the taken message is not dropped");
+        final CompletableFuture<Thread> waiting = s.selectAsync(rejecting).toCompletableFuture();
+        m.sender().send(4);
+        assertSame(Thread.currentThread(), await(waiting), "nor after a wait");
+        assertEquals(List.of(), drainNow(m.receiver()));
+        assertNoWaiter(m.receiver());
     }
 }
