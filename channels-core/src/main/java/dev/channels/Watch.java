@@ -529,7 +529,10 @@ public final class Watch {
          * current value, then on the writing thread (or {@code executor}'s completion) for later
          * ones; if it throws, the future completes exceptionally with that exception. Completes
          * exceptionally with {@link ChannelClosedException} when every sender closed with the
-         * last value rejected. If cancelling it returns true, nothing was marked seen.
+         * last value rejected. If cancelling it returns true, no value was accepted and no later
+         * value is tested; the values it tested before (the value current at the call and any
+         * rejected since) stay marked seen, as after a timed-out {@link #waitFor(Predicate, Duration)}
+         * (and as a dropped {@code wait_for} future in Tokio).
          *
          * @param predicate the condition
          * @return a future of the accepted value

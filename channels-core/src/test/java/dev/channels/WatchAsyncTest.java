@@ -456,6 +456,21 @@ class WatchAsyncTest {
     }
 
     @Test
+    void aCancelledWaitForAsyncLeavesTheValuesItTestedMarkedSeen() throws Exception {
+        // Found by the soak test: the javadoc said a cancelled wait marked nothing, but the value it
+        // tested at the call stays seen, as after a timed-out waitFor and as in Tokio's wait_for.
+        final Watch.Channel<Integer> ch = Watch.channel(0);
+        final Watch.Receiver<Integer> rx = ch.receiver();
+        ch.sender().send(1);
+        assertTrue(rx.hasChanged());
+        final CompletableFuture<Integer> f = rx.waitForAsync(v -> v == 5);
+        assertTrue(f.cancel(false));
+        assertFalse(rx.hasChanged(), "1 was tested (and rejected), so it is marked seen");
+        ch.sender().send(2);
+        assertTrue(rx.hasChanged(), "a value sent after the cancel is new");
+    }
+
+    @Test
     void waitForAsyncWithExecutorCompletesOnIt() throws Exception {
         final Watch.Channel<Integer> ch = Watch.channel(0);
         final Watch.Receiver<Integer> rx = ch.receiver();

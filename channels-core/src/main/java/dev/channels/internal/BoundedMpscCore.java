@@ -152,14 +152,27 @@ public final class BoundedMpscCore<E> extends MpscCore<E> {
 
     @Override
     public long length() {
-        final long c = lvConsumerIndex(); // first C, then P: P - C can then not go negative
-        return (p(lvState()) - c) & MOD;
+        for (long c = lvConsumerIndex();;) {
+            final long w = lvState();
+            final long again = lvConsumerIndex();
+            if (again == c) {
+                // C held at the read of the word: (P - C) is the length at that instant
+                return (p(w) - c) & MOD;
+            }
+            c = again; // a receive ran in between (possibly followed by sends): P - C could be a length never held
+        }
     }
 
     /** Free capacity now (Tokio's {@code capacity()}): goes down on send and reserve, up on receive. */
     public int freeCapacity() {
-        final long c = lvConsumerIndex();
-        return Math.max(0, capacity - used(lvState(), c));
+        for (long c = lvConsumerIndex();;) {
+            final long w = lvState();
+            final long again = lvConsumerIndex();
+            if (again == c) {
+                return Math.max(0, capacity - used(w, c)); // exact at the read of the word, as in length()
+            }
+            c = again;
+        }
     }
 
     /** acquire: pairs with the release store in {@link #refreshConsumerIndexCache()}. */

@@ -76,9 +76,22 @@ public abstract class BroadcastCursor<T> implements FanOutCore.Condition {
         return missed;
     }
 
-    /** Values sent and not yet received by this receiver, overwritten ones included. */
+    /**
+     * Values sent and not yet received by this receiver, overwritten ones included. May run on any
+     * thread while the receiver receives: the cursor is read before and after the tail, and the
+     * pair is used only if the cursor did not move, so that the result is the length at the read
+     * of the tail (a cursor read after receives and sends that followed the tail read could give
+     * a length the receiver never had).
+     */
     protected final long length() {
-        return Math.max(0L, core.tailPosition() - position()); // opaque: may run on any thread
+        for (long n = (long) NEXT.getAcquire(this);;) { // acquire: the tail read below stays after it
+            final long t = core.tailPosition(); // volatile
+            final long again = position();
+            if (again == n) {
+                return Math.max(0L, t - n);
+            }
+            n = again;
+        }
     }
 
     /** Stops counting this receiver. */

@@ -77,8 +77,15 @@ public final class UnboundedMpscCore<E> extends MpscCore<E> {
 
     @Override
     public long length() {
-        final long c = lvConsumerIndex(); // first C, then P: P - C can then not go negative
-        return p(lvState()) - c;
+        for (long c = lvConsumerIndex();;) {
+            final long w = lvState();
+            final long again = lvConsumerIndex();
+            if (again == c) {
+                // C held at the read of the word: P - C is the length at that instant
+                return p(w) - c;
+            }
+            c = again; // a receive ran in between (possibly followed by sends): P - C could be a length never held
+        }
     }
 
     @Override
