@@ -548,6 +548,7 @@ public final class SelectTests {
     @Outcome(id = "1, 2, 3, 4", expect = ACCEPTABLE, desc = "tryRecv took the value the select sent; every write made before the select is visible.")
     @Outcome(expect = FORBIDDEN, desc = "A default value after receipt: the send clause does not publish.")
     @State
+    @SuppressWarnings("this-escape") // the supplier lambda captures this; javac 21+ lint, unknown to (and ignored by) 17
     public static class SendClauseVisibility extends VisibilityState {
         final Mpsc.Channel<Msg> a = Mpsc.bounded(1);
         final Select<Msg> select = Select.<Msg>builder()
