@@ -15,7 +15,7 @@ import java.util.Locale;
  *       scenarios, few invocations; every Lincheck test together stays well under three minutes on
  *       two cores;</li>
  *   <li>{@code full} (on demand): three threads in the parallel part, longer scenarios and many
- *       more scenarios and invocations; about a quarter of an hour for the whole suite.</li>
+ *       more scenarios and invocations; 10 to 15 minutes for the whole suite on two busy cores.</li>
  * </ul>
  * A scenario is an init part, a parallel part of {@link #threads()} threads and a post part; model
  * checking explores up to {@code invocations} interleavings of each scenario, stress mode runs each
