@@ -16,7 +16,7 @@ import java.util.function.LongFunction;
  *
  * @param <T> the value type
  */
-public abstract class BroadcastCursor<T> implements FanOutCore.Condition {
+public abstract class BroadcastCursor<T> extends FanOutCore.Condition {
     /** Outcome of a receive: nothing now. Never reaches a user. */
     protected static final Object EMPTY = BroadcastCore.EMPTY;
     /** Outcome of a receive: end of stream. Never reaches a user. */
@@ -141,7 +141,7 @@ public abstract class BroadcastCursor<T> implements FanOutCore.Condition {
 
     /** Whether a receive would not wait (a value, lag, end, or a send in flight). */
     @Override
-    public final boolean ready() {
+    final boolean ready() {
         final long n = next;
         final BroadcastCore.Slot s = ring[(int) n & mask];
         if (s.seq >= BroadcastCore.written(n)) {
@@ -156,7 +156,7 @@ public abstract class BroadcastCursor<T> implements FanOutCore.Condition {
      * every send changes: spinning receivers would otherwise pull that line away from senders.
      */
     @Override
-    public final boolean likelyReady() {
+    final boolean likelyReady() {
         final long n = next;
         return ring[(int) n & mask].seq >= BroadcastCore.written(n);
     }

@@ -153,16 +153,20 @@ public abstract class FanOutCore {
 
     // ------------------------------------------------------------------ waiting
 
-    /** A receiver-side condition that a change may make true. */
-    public interface Condition {
+    /**
+     * A receiver-side condition that a change may make true. An abstract class with package-private
+     * methods rather than an interface, so that the public receivers, which extend it through their
+     * cursors, do not expose {@code ready()} as public API.
+     */
+    abstract static class Condition {
         /** Whether the wait is over; called by the waiting thread, after each registration. */
-        boolean ready();
+        abstract boolean ready();
 
         /**
          * A cheaper look for the spin, which may miss some reasons to stop (the spin calls
          * {@link #ready()} every 16th iteration and before parking anyway).
          */
-        default boolean likelyReady() {
+        boolean likelyReady() {
             return ready();
         }
     }

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  *
  * @param <T> the value type
  */
-public abstract class WatchCursor<T> implements FanOutCore.Condition {
+public abstract class WatchCursor<T> extends FanOutCore.Condition {
     protected final WatchCore<T> core;
     /** The version this receiver has seen, or {@link WatchCore#UNSEEN}; plain: receiver-confined. */
     private long seen;
@@ -58,7 +58,7 @@ public abstract class WatchCursor<T> implements FanOutCore.Condition {
 
     /** The blocking waits' condition: a version other than {@link #waitingBeyond}, or the close. */
     @Override
-    public final boolean ready() {
+    final boolean ready() {
         return core.current().version != waitingBeyond || core.isClosed();
     }
 
