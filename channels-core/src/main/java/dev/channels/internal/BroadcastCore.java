@@ -30,7 +30,10 @@ import java.lang.invoke.VarHandle;
  * <h2>Receive (a seqlock read)</h2>
  * A receiver at cursor {@code next} reads its slot's seq (acquire), the value, and the seq again
  * after a load-load fence. Equal to {@code 2 next + 2} both times: the value is position
- * {@code next}'s. Larger: the slot was overwritten, the receiver lagged; it reads the tail and
+ * {@code next}'s, unless the tail, read next, shows that position {@code next + L} or a later one
+ * has been claimed: then a send that claimed this slot has not marked it yet, but a later send may
+ * already have returned, and the receiver reports the lag as below rather than return a value every
+ * order of those sends overwrote. Larger: the slot was overwritten, the receiver lagged; it reads the tail and
  * jumps to the oldest retained position {@code tail - L}, reporting {@code tail - L - next}
  * missed values (at least one, since position {@code next + L} was claimed). Smaller: not written
  * yet; if the tail says the position was claimed, the send is in flight and the receiver spins
@@ -51,8 +54,8 @@ import java.lang.invoke.VarHandle;
  *
  * <h2>Linearization points</h2>
  * Send: its {@code getAndAdd} of the tail (the value is then visible to a receive once published;
- * receives that see the claim wait for it). Receive: the validating re-read of the slot's seq, or
- * the tail read that found it empty, ended or lagged. Close: the {@code getAndBitwiseOr} setting
+ * receives that see the claim wait for it). Receive: the tail read after the seqlock read (a value
+ * whose slot no claim has reached yet), or the tail read that found it empty, ended or lagged. Close: the {@code getAndBitwiseOr} setting
  * CLOSED.
  *
  * <h2>What does not hold</h2>

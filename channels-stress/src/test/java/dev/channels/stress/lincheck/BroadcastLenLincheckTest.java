@@ -14,13 +14,11 @@ import static dev.channels.stress.lincheck.Scenarios.call;
 
 /**
  * Linearizability of a broadcast receiver's {@code len()} asked from another thread while the
- * receiver receives and values are sent (the API lets {@code len} run on any thread). Capacity 32,
- * more than the operations of any scenario, so that no value is overwritten: {@code len} counts a
- * send from its claim, and a receive does not see an overwrite before the send marks the slot (the
- * race pinned in {@link KnownDeviationsLincheckTest}). One sender used by every thread, one
- * receiver whose receives run in one thread; no closes,
- * so that nothing but {@code len} is under test ({@link BroadcastLincheck} covers the rest, with
- * {@code len} asked by the receiver's own thread).
+ * receiver receives and values are sent from every thread (the API lets {@code len} run on any
+ * thread). Capacity 2, so that the ring wraps within a scenario and a receive can race the send
+ * that overwrites its slot. One sender handle used by every thread, one receiver whose receives
+ * run in one thread; no closes, so that nothing but {@code len}, the receives and concurrent sends
+ * are under test ({@link BroadcastLincheck} covers the rest).
  *
  * <p>The sequential specification is {@link Model}: tokio-semantics.md §3.3, {@code len = tail -
  * next}, overwritten values included, with the lag rule of §3.4 for the receives. Tokio itself
@@ -50,10 +48,18 @@ public class BroadcastLenLincheckTest {
     }
 
     /**
-     * The interleaving that showed {@code len} to be non-linearizable when it read the tail before
-     * the cursor: with two values unread, {@code len} reads the tail, the receiver receives one,
-     * a value is sent, the receiver receives another, and {@code len} reads the cursor. It reported
-     * 0 while the receiver had 2, 1, 2 and 1 values unread.
+     * The interleavings that found two bugs, kept as regressions.
+     * <ol>
+     *   <li>{@code len} read the tail before the cursor: with two values unread, {@code len} reads
+     *   the tail, the receiver receives one, a value is sent, the receiver receives another, and
+     *   {@code len} reads the cursor. It reported 0 while the receiver had 2, 1, 2 and 1 values
+     *   unread.</li>
+     *   <li>A receive returned a value whose slot a send had claimed but not yet marked: values 1
+     *   and 2 sent, {@code send(3)} claims position 2 (slot 0) and stops before marking it;
+     *   {@code send(4)} completes, or {@code len} counts 3 unread; the receive after it got 1,
+     *   where every order of the sends overwrote it ({@code LAGGED1} or {@code LAGGED2}). A receive
+     *   now reads the tail after its seqlock read and reports the lag.</li>
+     * </ol>
      */
     private static ExecutionScenario[] handWritten() {
         return new ExecutionScenario[] {
@@ -61,6 +67,14 @@ public class BroadcastLenLincheckTest {
                     .init(call("send", 1), call("send", 2))
                     .thread(call("len"))
                     .thread(call("tryRecv"), call("send", 3), call("tryRecv")).build(),
+            Scenarios.of(BroadcastLenLincheckTest.class)
+                    .init(call("send", 1), call("send", 2))
+                    .thread(call("send", 3))
+                    .thread(call("send", 4), call("tryRecv")).build(),
+            Scenarios.of(BroadcastLenLincheckTest.class)
+                    .init(call("send", 1), call("send", 2))
+                    .thread(call("send", 3))
+                    .thread(call("len"), call("tryRecv")).build(),
         };
     }
 
@@ -84,9 +98,9 @@ public class BroadcastLenLincheckTest {
         return receiver.len();
     }
 
-    /** The sequential specification (tokio-semantics.md §3.3, §3.4) with capacity 32. */
+    /** The sequential specification (tokio-semantics.md §3.3, §3.4) with capacity 2. */
     public static final class Model {
-        static final int CAPACITY = 32;
+        static final int CAPACITY = 2;
         private final List<Integer> log = new ArrayList<>();
         private long next;
 

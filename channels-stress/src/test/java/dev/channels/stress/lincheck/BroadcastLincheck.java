@@ -16,8 +16,7 @@ import static dev.channels.stress.lincheck.Scenarios.of;
 
 /**
  * Linearizability of a broadcast channel's non-blocking operations and closes: {@code send}
- * through per-thread sender handles (from every thread at capacity 1, from one thread at a time
- * at capacity 2: see {@link BroadcastCapacity2Test#send}); {@code tryRecv} on three receivers,
+ * through per-thread sender handles from every thread; {@code tryRecv} on three receivers,
  * two from the start and one made during the scenario by {@code resubscribe} and used in the same
  * thread; lag reports; closing receivers and sender handles; {@code receiverCount} and the
  * receivers' {@code isClosed} ({@code len} is in {@link BroadcastLenLincheckTest}). Each
@@ -31,16 +30,13 @@ import static dev.channels.stress.lincheck.Scenarios.of;
  * receiver starts at the tail. Concrete subclasses use capacity 1 and 2, so that the ring wraps and
  * receivers lag within a few sends.
  *
- * <p>Three races are kept out of the random scenarios by construction and pinned down by
+ * <p>Two races are kept out of the random scenarios by construction and pinned down by
  * {@link KnownDeviationsLincheckTest} instead. The count a send returns is read before the value is
  * stored, as its javadoc says, so {@code send} reports only whether it stored. A subscribe reads
  * the tail before it counts the new receiver, and a send that counted receivers which then all
  * closed still stores its value, which a receiver subscribed after that would get: so
  * {@code receiverCount} runs in the thread that subscribes, and the third receiver is made from
- * the second while that one is open (the count is never zero when a receiver is added). And a
- * send claims its position before it marks its slot, so with two slots or more a receive can still
- * read the value a claimed send is overwriting after a later send has completed: at capacity 2 the
- * sends run in one thread (at capacity 1 each send waits for the previous one to publish).
+ * the second while that one is open (the count is never zero when a receiver is added).
  *
  * <p>Mirrors Tokio's {@code loom_broadcast.rs}, as hand-written scenarios checked on every run
  * (see {@link #handWritten}): {@code broadcast_send} and {@code broadcast_wrap} (lag counts are
