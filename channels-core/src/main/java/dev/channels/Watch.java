@@ -228,8 +228,12 @@ public final class Watch {
          */
         public Receiver<T> subscribe() {
             ensureOpen();
+            // The version first, then the count (Tokio's order): a send that succeeds because this
+            // receiver is counted stores after the version read, so the new receiver reports it as
+            // a change. (The other order could mark that value seen: a change nobody is told of.)
+            final long seen = core.current().version;
             core.subscribe();
-            return new Receiver<>(core, core.current().version);
+            return new Receiver<>(core, seen);
         }
 
         /**

@@ -32,11 +32,12 @@ import static dev.channels.stress.lincheck.Scenarios.of;
  * {@code sendIfModified} adds 1 to an odd value and returns an even one unchanged (the same
  * reference: no new version).
  *
- * <p>Two races are kept out of the random scenarios by construction and pinned down by
- * {@link KnownDeviationsLincheckTest} instead: {@code send} checks for a receiver before it stores
- * (as Tokio's does), so the second receiver stays open throughout and the receiver count is never
- * zero; and {@code subscribe} counts the new receiver before it reads the version it has seen, so
- * {@code receiverCount} runs in the subscribing thread.
+ * <p>Two races are kept out of the random scenarios by construction: {@code send} checks for a
+ * receiver before it stores (as Tokio's does), so the second receiver stays open throughout and
+ * the receiver count is never zero (pinned down by {@link KnownDeviationsLincheckTest}); and
+ * {@code subscribe} reads the version it has seen before it counts the new receiver (as Tokio's
+ * does), so {@code receiverCount} runs in the subscribing thread. A subscribe racing a send with no
+ * receiver yet is checked by {@link WatchSubscribeLincheckTest}.
  *
  * <p>Mirrors Tokio's {@code loom_watch.rs} and the loom tests in {@code watch.rs}, as hand-written
  * scenarios checked on every run (see {@link #handWritten}): {@code watch_spurious_wakeup},
@@ -237,9 +238,10 @@ public class WatchLincheckTest {
     }
 
     /**
-     * Subscribes rx3. It runs in rx3's thread, as does {@link #receiverCount}: a subscribe counts
-     * the new receiver before it reads the version it has seen, so a count read from another
-     * thread in between is not linearizable with it (see {@link KnownDeviationsLincheckTest}).
+     * Subscribes rx3. It runs in rx3's thread, as does {@link #receiverCount}: a subscribe reads
+     * the version it has seen before it counts the new receiver, so a count read from another
+     * thread in between is not linearizable with a send stored in between, which the new receiver
+     * reports as a change.
      */
     @Operation(nonParallelGroup = "rx3")
     public String subscribe(@Param(gen = ThreadIdGen.class) int threadId) {
