@@ -1079,7 +1079,74 @@ public final class InterruptTests {
         }
     }
 
-    // ================================================================== 6. select
+    // ================================================================== 6. a waiter reused after an interrupt
+
+    /**
+     * A broadcast recv is interrupted (the other actor interrupts, then sends ONE and TWO); the
+     * receiver then receives again with the timed recv (ten seconds). An interrupted broadcast
+     * wait does not wait for a notifier's claim in progress, so the second recv may re-arm a
+     * parked waiter that a slow notifier is still completing: that may only look like a spurious
+     * wake-up.
+     * <p>Result: (first recv, second recv, interrupt status after the first).
+     */
+    @JCStressTest
+    @Outcome(id = "1, 2, 1", expect = ACCEPTABLE, desc = "The first recv got ONE (the interrupt stayed pending); the second got TWO.")
+    @Outcome(id = "-2, 1, 0", expect = ACCEPTABLE_INTERESTING, desc = "The first recv was interrupted having taken nothing; the second got ONE.")
+    @Outcome(id = ANY + ", -7, " + ANY, expect = FORBIDDEN, desc = "Lost wake-up: the reused waiter missed the sends.")
+    @Outcome(id = "1, " + ANY + ", 0", expect = FORBIDDEN, desc = "Swallowed: the first recv returned and the interrupt status is clear.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else: a value lost or duplicated.")
+    @State
+    public static class BroadcastInterruptedRecvThenRecv extends InterruptState {
+        final Broadcast.Channel<Integer> ch = Broadcast.channel(2);
+
+        @Actor
+        public void receiver(III_Result r) {
+            publish();
+            r.r1 = recv(ch.receiver());
+            r.r3 = interruptStatus();
+            r.r2 = recv(ch.receiver(), RaceSupport.SAFETY);
+        }
+
+        @Actor
+        public void interrupterThenSender() {
+            interrupt();
+            ch.sender().send(ONE);
+            ch.sender().send(TWO);
+        }
+    }
+
+    /**
+     * As {@link BroadcastInterruptedRecvThenRecv} for a watch receiver: an interrupted changed,
+     * then waitFor({@code x == 2}) (ten seconds) on the same parked waiter.
+     * <p>Result: (changed, waitFor, interrupt status after changed).
+     */
+    @JCStressTest
+    @Outcome(id = "1, 2, 1", expect = ACCEPTABLE, desc = "changed saw a change (the interrupt stayed pending); waitFor returned TWO.")
+    @Outcome(id = "-2, 2, 0", expect = ACCEPTABLE_INTERESTING, desc = "changed was interrupted having marked nothing; waitFor returned TWO.")
+    @Outcome(id = ANY + ", -7, " + ANY, expect = FORBIDDEN, desc = "Lost wake-up: the reused waiter missed the send of TWO.")
+    @Outcome(id = "1, " + ANY + ", 0", expect = FORBIDDEN, desc = "Swallowed: changed returned and the interrupt status is clear.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class WatchInterruptedChangedThenWaitFor extends InterruptState {
+        final Watch.Channel<Integer> ch = Watch.channel(ZERO);
+
+        @Actor
+        public void receiver(III_Result r) {
+            publish();
+            r.r1 = RaceSupport.changed(ch.receiver());
+            r.r3 = interruptStatus();
+            r.r2 = waitFor(ch.receiver(), 2, RaceSupport.SAFETY);
+        }
+
+        @Actor
+        public void interrupterThenSender() {
+            interrupt();
+            ch.sender().send(ONE);
+            ch.sender().send(TWO);
+        }
+    }
+
+    // ================================================================== 7. select
 
     /**
      * A timed {@code select(Duration)} (an hour) over A and an idle channel; the other actor

@@ -749,7 +749,109 @@ public final class TimeoutTests {
         }
     }
 
-    // ================================================================== 5. select
+    // ================================================================== 5. a waiter reused after its timeout
+
+    /**
+     * The receiver's timed recv (20 µs) may give up while a send's wake-up is claiming its parked
+     * waiter; its next, longer recv (ten seconds) reuses that waiter. The other actor sends ONE,
+     * then TWO (capacity 2). A stale claim may only look like a spurious wake-up: no value lost, no
+     * wake-up lost.
+     * <p>Result: (timed recv, the next recv, tryRecv afterwards).
+     */
+    @JCStressTest
+    @Outcome(id = "1, 2, 0", expect = ACCEPTABLE, desc = "ONE came before the deadline; the second recv got TWO.")
+    @Outcome(id = "-7, 1, 2", expect = ACCEPTABLE_INTERESTING, desc = "The deadline passed first; the second recv got ONE, TWO is still in the channel.")
+    @Outcome(id = ANY + ", -7, " + ANY, expect = FORBIDDEN, desc = "Lost wake-up: the reused waiter missed the sends.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else: a value lost, duplicated or out of order.")
+    @State
+    public static class MpscTimedRecvThenRecvVsTwoSends {
+        final Mpsc.Channel<Integer> ch = Mpsc.bounded(2);
+
+        @Actor
+        public void receiver(III_Result r) {
+            r.r1 = recv(ch.receiver(), SHORT);
+            r.r2 = recv(ch.receiver(), RaceSupport.SAFETY);
+        }
+
+        @Actor
+        public void sender() {
+            sendOrFail(ch.sender(), ONE);
+            sendOrFail(ch.sender(), RaceSupport.TWO);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r3 = tryRecv(ch.receiver());
+        }
+    }
+
+    /**
+     * As {@link MpscTimedRecvThenRecvVsTwoSends} for a broadcast receiver, whose timed-out wait does
+     * not wait for a notifier's claim in progress: the next recv re-arms the same parked waiter
+     * while a slow notifier may still complete it.
+     * <p>Result: (timed recv, the next recv, tryRecv afterwards).
+     */
+    @JCStressTest
+    @Outcome(id = "1, 2, 0", expect = ACCEPTABLE, desc = "ONE came before the deadline; the second recv got TWO.")
+    @Outcome(id = "-7, 1, 2", expect = ACCEPTABLE_INTERESTING, desc = "The deadline passed first; the second recv got ONE, TWO is next.")
+    @Outcome(id = ANY + ", -7, " + ANY, expect = FORBIDDEN, desc = "Lost wake-up: the reused waiter missed the sends.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else: a value lost, duplicated or out of order.")
+    @State
+    public static class BroadcastTimedRecvThenRecvVsTwoSends {
+        final Broadcast.Channel<Integer> ch = Broadcast.channel(2);
+
+        @Actor
+        public void receiver(III_Result r) {
+            r.r1 = recv(ch.receiver(), SHORT);
+            r.r2 = recv(ch.receiver(), RaceSupport.SAFETY);
+        }
+
+        @Actor
+        public void sender() {
+            ch.sender().send(ONE);
+            ch.sender().send(RaceSupport.TWO);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r3 = tryRecv(ch.receiver());
+        }
+    }
+
+    /**
+     * As {@link BroadcastTimedRecvThenRecvVsTwoSends} for a watch receiver: a timed changed
+     * (20 µs), then waitFor({@code x == 2}) (ten seconds) on the same parked waiter, against the
+     * sends of ONE and TWO.
+     * <p>Result: (timed changed, waitFor, hasChanged afterwards).
+     */
+    @JCStressTest
+    @Outcome(id = "1, 2, 0", expect = ACCEPTABLE, desc = "A change came before the deadline; waitFor then returned TWO.")
+    @Outcome(id = "-7, 2, 0", expect = ACCEPTABLE_INTERESTING, desc = "The deadline passed first; waitFor returned TWO.")
+    @Outcome(id = ANY + ", -7, " + ANY, expect = FORBIDDEN, desc = "Lost wake-up: the reused waiter missed the send of TWO.")
+    @Outcome(expect = FORBIDDEN, desc = "Anything else.")
+    @State
+    public static class WatchTimedChangedThenWaitForVsTwoSends {
+        final Watch.Channel<Integer> ch = Watch.channel(ZERO);
+
+        @Actor
+        public void receiver(III_Result r) {
+            r.r1 = RaceSupport.changed(ch.receiver(), SHORT);
+            r.r2 = waitFor(ch.receiver(), 2, RaceSupport.SAFETY);
+        }
+
+        @Actor
+        public void sender() {
+            ch.sender().send(ONE);
+            ch.sender().send(RaceSupport.TWO);
+        }
+
+        @Arbiter
+        public void arbiter(III_Result r) {
+            r.r3 = hasChanged(ch.receiver());
+        }
+    }
+
+    // ================================================================== 6. select
 
     /**
      * A timed {@code select(Duration)} (20 µs) over a oneshot receiver and an idle mpsc channel,
@@ -891,14 +993,17 @@ public final class TimeoutTests {
     /**
      * An asynchronous select over A and an idle channel is waiting (constructor); one actor puts a
      * 20 µs {@code orTimeout} on its stage (an external completion: the select is withdrawn first),
-     * the other sends ONE into A.
-     * <p>Result: (the stage once settled, tryRecv of A afterwards).
+     * the other sends ONE into A. Once the stage is complete the select must be free for its next
+     * call: the arbiter sends TWO into the idle channel (after taking what is left in A) and calls
+     * it again.
+     * <p>Result: (the stage once settled, tryRecv of A afterwards, the next call's stage).
      */
     @JCStressTest
-    @Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "The send's claim came first: the stage has ONE.")
-    @Outcome(id = "-7, 1", expect = ACCEPTABLE_INTERESTING, desc = "The timeout came first: the select was withdrawn (TimeoutException); ONE stays in A.")
-    @Outcome(id = "-7, 0", expect = FORBIDDEN, desc = "Lost: TimeoutException, yet ONE is gone.")
-    @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "Duplicated.")
+    @Outcome(id = "1, 0, 2", expect = ACCEPTABLE, desc = "The send's claim came first: the stage has ONE; the next call takes TWO.")
+    @Outcome(id = "-7, 1, 2", expect = ACCEPTABLE_INTERESTING, desc = "The timeout came first: the select was withdrawn (TimeoutException); ONE stays in A; the next call takes TWO.")
+    @Outcome(id = "-7, 0, " + ANY, expect = FORBIDDEN, desc = "Lost: TimeoutException, yet ONE is gone.")
+    @Outcome(id = "1, 1, " + ANY, expect = FORBIDDEN, desc = "Duplicated.")
+    @Outcome(id = ANY + ", " + ANY + ", -8", expect = FORBIDDEN, desc = "The timed-out call never ended: the select still reports a call running.")
     @Outcome(expect = FORBIDDEN, desc = "Anything else.")
     @State
     public static class AsyncSelectOrTimeoutVsSend {
@@ -921,9 +1026,15 @@ public final class TimeoutTests {
         }
 
         @Arbiter
-        public void arbiter(II_Result r) {
+        public void arbiter(III_Result r) {
             r.r1 = selectFuture(settle(pending));
             r.r2 = tryRecv(a.receiver());
+            sendOrFail(idle.sender(), RaceSupport.TWO);
+            try {
+                r.r3 = selectFuture(settle(select.selectAsync()));
+            } catch (IllegalStateException e) {
+                r.r3 = RaceSupport.ILLEGAL_STATE;
+            }
         }
     }
 }
