@@ -1,0 +1,106 @@
+package dev.channels.bench.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
+
+/**
+ * One scenario of the report: a benchmark method with one combination of its parameters other
+ * than {@code impl}, and the result of each implementation that ran it. Every benchmark class
+ * names its implementations with an {@code impl} parameter; ours are {@code channels} and
+ * {@code channels-<variant>}, every other value is a peer.
+ *
+ * @param benchmark the benchmark's short name ({@code BroadcastBenchmark.send})
+ * @param params the parameters other than {@code impl}, sorted by name
+ * @param results the results by implementation, in the order the benchmark declares them
+ */
+public record Scenario(String benchmark, Map<String, String> params, Map<String, JmhResult> results) {
+    /** The parameter that names the implementation. */
+    public static final String IMPL = "impl";
+
+    /** Whether an implementation name is ours. */
+    public static boolean isOurs(String impl) {
+        return impl.equals("channels") || impl.startsWith("channels-");
+    }
+
+    /** The parameters as {@code capacity=1024, receivers=2}, or the empty string. */
+    public String label() {
+        final StringJoiner j = new StringJoiner(", ");
+        params.forEach((k, v) -> j.add(k + "=" + v));
+        return j.toString();
+    }
+
+    /** Our implementations in this scenario. */
+    public List<String> ours() {
+        return results.keySet().stream().filter(Scenario::isOurs).toList();
+    }
+
+    /** The peers in this scenario. */
+    public List<String> peers() {
+        return results.keySet().stream().filter(i -> !isOurs(i)).toList();
+    }
+
+    /**
+     * How many times better {@code ours} did than {@code other}: the score ratio for throughput,
+     * its inverse for time per operation, so that above 1 always means ours was faster.
+     */
+    public double ratio(String ours, String other) {
+        final JmhResult a = results.get(ours);
+        final JmhResult b = results.get(other);
+        final double r = a.primary().score() / b.primary().score();
+        return a.higherIsBetter() ? r : 1.0 / r;
+    }
+
+    /** The best peer by primary score, or null if no peer ran this scenario. */
+    public String bestPeer() {
+        String best = null;
+        for (String p : peers()) {
+            if (best == null || better(results.get(p), results.get(best))) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    /** Our best implementation by primary score, or null if none of ours ran this scenario. */
+    public String bestOurs() {
+        String best = null;
+        for (String p : ours()) {
+            if (best == null || better(results.get(p), results.get(best))) {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    private static boolean better(JmhResult a, JmhResult b) {
+        return a.higherIsBetter() ? a.primary().score() > b.primary().score()
+                : a.primary().score() < b.primary().score();
+    }
+
+    /**
+     * Groups results into scenarios, in the order they first appear (JMH runs a benchmark's
+     * parameter combinations in order). A result without an {@code impl} parameter is a scenario
+     * of its own with the implementation {@code "-"}. Two results with the same benchmark and
+     * parameters (the same run given twice) are an error.
+     */
+    public static List<Scenario> group(List<JmhResult> all) {
+        final Map<String, Scenario> byKey = new LinkedHashMap<>();
+        for (JmhResult r : all) {
+            final Map<String, String> params = new TreeMap<>(r.params());
+            final String impl = params.remove(IMPL);
+            final String key = r.benchmark() + " " + params;
+            final Scenario s = byKey.computeIfAbsent(key,
+                    k -> new Scenario(r.shortName(), params, new LinkedHashMap<>()));
+            final String name = impl == null ? "-" : impl;
+            if (s.results.put(name, r) != null) {
+                throw new IllegalArgumentException("two results for " + r.shortName() + " " + name + " "
+                        + s.label() + ": merge the runs or give each file once");
+            }
+        }
+        return new ArrayList<>(byKey.values());
+    }
+}
