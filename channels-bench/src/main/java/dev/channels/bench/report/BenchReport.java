@@ -39,6 +39,9 @@ public final class BenchReport {
     }
 
     public static void main(String[] args) throws IOException {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true"); // charts are drawn off-screen, also on a desktop
+        }
         Path out = Path.of("docs/benchmarks/README.md");
         Path readme = null;
         Path notes = null;
@@ -173,6 +176,7 @@ public final class BenchReport {
                     .append("B/op is `-prof gc`'s allocation per operation, every thread's allocations included.\n\n");
             environment(md);
             md.append("## Headline\n\n").append(headline(dir, out)).append('\n');
+            final Set<String> notesPrinted = new java.util.HashSet<>();
             for (Map.Entry<String, List<Scenario>> b : byBenchmark().entrySet()) {
                 final String name = b.getKey();
                 final List<String> impls = implementations(b.getValue());
@@ -182,8 +186,10 @@ public final class BenchReport {
                 md.append("## ").append(name).append("\n\n");
                 md.append("![").append(name).append("](charts/").append(file).append(")\n\n");
                 final String cls = name.substring(0, name.indexOf('.'));
-                if (notes.containsKey(name) || notes.containsKey(cls)) {
-                    md.append(notes.getOrDefault(name, notes.get(cls))).append("\n\n");
+                // A method's own section, else the class's, printed under its first method only.
+                final String key = notes.containsKey(name) ? name : cls;
+                if (notes.containsKey(key) && notesPrinted.add(key)) {
+                    md.append(notes.get(key)).append("\n\n");
                 }
                 for (Scenario s : b.getValue()) {
                     scenarioTable(md, s);

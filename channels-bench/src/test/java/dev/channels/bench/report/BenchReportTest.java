@@ -102,6 +102,10 @@ class BenchReportTest {
         final List<JmhResult> results = new java.util.ArrayList<>(JmhResult.read(fixture()));
         results.add(result("thrpt", "channels", 30, 2, 30));
         results.add(result("thrpt", "ArrayBlockingQueue", 10, 1, 10));
+        final JmhResult r = result("thrpt", "channels", 5, 1, 30);
+        results.add(new JmhResult("dev.channels.bench.TestBenchmark.other", r.mode(), r.threads(), r.forks(),
+                r.jdkVersion(), r.vmName(), r.vmVersion(), r.jmhVersion(), r.warmup(), r.measurement(), r.params(),
+                r.primary(), r.secondary()));
         final Path out = dir.resolve("docs/benchmarks/README.md");
         Files.createDirectories(out.getParent());
         final BenchReport.Report report = new BenchReport.Report(results, "full", ENV,
@@ -114,7 +118,9 @@ class BenchReportTest {
         assertTrue(md.contains("| `channels-paced` | 6.795 ± 1.329 ops/us | n/a |"), md);
         assertTrue(md.contains("| `ArrayBlockingQueue` | 10.0 ± 1.0 ops/us | 24.0 | 3.00× |"), md);
         assertTrue(md.contains("poison pill"), "the benchmark's notes are printed under it");
-        assertTrue(md.contains("| Allocation profiling | 2 of 6 results have `-prof gc` |"), md);
+        assertTrue(md.contains("## TestBenchmark.other"), md);
+        assertEquals(md.indexOf("poison pill"), md.lastIndexOf("poison pill"), "once, not under each method");
+        assertTrue(md.contains("| Allocation profiling | 3 of 7 results have `-prof gc` |"), md);
         final String headline = report.headline(out.getParent(), out);
         assertTrue(headline.contains("[TestBenchmark.run](README.md#testbenchmarkrun)"), headline);
         assertTrue(headline.contains("3.00×"), headline);
