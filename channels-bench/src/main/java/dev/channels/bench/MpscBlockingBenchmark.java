@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Shapes {@code p1c1} and {@code p3c1} (one or three producers, one consumer), capacities 16 and
  * 1024 (exact in all three). Read the secondary results {@code sent} and {@code received}: the
- * transfers per second counted during measurement. The primary group score adds the producers'
+ * transfers per µs counted during measurement. The primary group score adds the producers'
  * and the consumer's invocations, so it is about twice the transfer rate.
  *
  * <h2>Escape hatch</h2>
@@ -152,7 +152,7 @@ public class MpscBlockingBenchmark {
     }
 
     /**
-     * Per-thread counters, summed over the group by JMH and reported as operations per second.
+     * Per-thread counters, summed over the group by JMH and reported as operations per µs (the output unit).
      * Operations made once measurement has stopped are not counted; those of JMH's short warmup
      * phase (before every thread of the group is measuring) are, as JMH resets aux counters before
      * it, a tiny fraction of an iteration.

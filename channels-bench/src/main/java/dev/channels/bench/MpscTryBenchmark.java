@@ -126,7 +126,7 @@ public class MpscTryBenchmark {
 
     /**
      * Per-thread outcome counters, summed over the group's threads by JMH and reported as
-     * operations per second next to the primary score. A thread only touches the fields of its
+     * operations per µs (the output unit) next to the primary score. A thread only touches the fields of its
      * side; the others stay 0. Like all JMH aux counters they also count the calls of JMH's short
      * warmup and warmdown phases (the moments when not every thread of the group is measuring
      * yet, or any more), a tiny fraction of an iteration.

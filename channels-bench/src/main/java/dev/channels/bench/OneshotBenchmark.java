@@ -158,7 +158,7 @@ public class OneshotBenchmark {
     }
 
     /**
-     * The requester's counter, reported as round trips per second. Those of JMH's short warmup
+     * The requester's counter, reported as round trips per µs (the output unit). Those of JMH's short warmup
      * phase (before both threads are measuring) are counted too, a tiny fraction of an iteration.
      */
     @State(Scope.Thread)

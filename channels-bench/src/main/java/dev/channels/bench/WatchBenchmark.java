@@ -186,7 +186,7 @@ public class WatchBenchmark {
     }
 
     /**
-     * Per-thread counters, summed over the group by JMH and reported as operations per second.
+     * Per-thread counters, summed over the group by JMH and reported as operations per µs (the output unit).
      * Like all JMH aux counters they also count the calls of JMH's short warmup and warmdown
      * phases, a tiny fraction of an iteration.
      */

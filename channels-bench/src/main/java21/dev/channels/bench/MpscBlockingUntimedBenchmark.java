@@ -57,7 +57,8 @@ import java.util.concurrent.TimeUnit;
  *   measured loop; such calls are not counted in {@code sent} or {@code received}).</li>
  * </ul>
  * Compare implementations within this class. Against {@link MpscBlockingBenchmark}, the difference
- * for one implementation is the cost of its timed form (ours reads the clock on every timed call).
+ * for one implementation is the cost of its timed form (ours reads the clock only once a call must
+ * wait; the escape hatch's timeout and retry are the rest of the difference).
  *
  * <p>Run with {@code -prof gc}. Expected in steady state: ours 0 B/op; jox allocates its
  * segments of cells as the channel advances and a continuation each time a thread suspends; the JDK
@@ -141,7 +142,7 @@ public class MpscBlockingUntimedBenchmark {
     }
 
     /**
-     * Per-thread counters, summed over the group by JMH and reported as operations per second.
+     * Per-thread counters, summed over the group by JMH and reported as operations per µs (the output unit).
      * Operations made once measurement has stopped are not counted; those of JMH's short warmup
      * phase (before every thread of the group is measuring) are, as JMH resets aux counters before
      * it, a tiny fraction of an iteration.

@@ -262,7 +262,7 @@ public class SelectBenchmark {
     }
 
     /**
-     * The consumer's counter, reported as selects per second. Selects made once measurement has
+     * The consumer's counter, reported as selects per µs (the output unit). Selects made once measurement has
      * stopped are not counted; those of JMH's short warmup phase (before both threads are
      * measuring) are, a tiny fraction of an iteration.
      */
