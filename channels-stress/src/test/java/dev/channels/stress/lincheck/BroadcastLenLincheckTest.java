@@ -14,11 +14,14 @@ import static dev.channels.stress.lincheck.Scenarios.call;
 
 /**
  * Linearizability of a broadcast receiver's {@code len()} asked from another thread while the
- * receiver receives and values are sent from every thread (the API lets {@code len} run on any
- * thread). Capacity 2, so that the ring wraps within a scenario and a receive can race the send
- * that overwrites its slot. One sender handle used by every thread, one receiver whose receives
- * run in one thread; no closes, so that nothing but {@code len}, the receives and concurrent sends
- * are under test ({@link BroadcastLincheck} covers the rest).
+ * receiver receives and values are sent (the API lets {@code len} run on any thread). Capacity 32,
+ * more than the operations of any scenario, so that no value is overwritten: a receive moves its
+ * cursor after the read that decides it, so a {@code len} from another thread in between can count
+ * a send that the receive came before; with an overwrite in between, no order explains both (the
+ * race pinned in {@link KnownDeviationsLincheckTest}). One sender used by every thread, one
+ * receiver whose receives run in one thread; no closes, so that nothing but {@code len} is under
+ * test ({@link BroadcastConcurrentSendsLincheckTest} asks {@code len} at capacity 2 from the
+ * receiver's thread, {@link BroadcastLincheck} covers the rest).
  *
  * <p>The sequential specification is {@link Model}: tokio-semantics.md §3.3, {@code len = tail -
  * next}, overwritten values included, with the lag rule of §3.4 for the receives. Tokio itself
@@ -48,18 +51,10 @@ public class BroadcastLenLincheckTest {
     }
 
     /**
-     * The interleavings that found two bugs, kept as regressions.
-     * <ol>
-     *   <li>{@code len} read the tail before the cursor: with two values unread, {@code len} reads
-     *   the tail, the receiver receives one, a value is sent, the receiver receives another, and
-     *   {@code len} reads the cursor. It reported 0 while the receiver had 2, 1, 2 and 1 values
-     *   unread.</li>
-     *   <li>A receive returned a value whose slot a send had claimed but not yet marked: values 1
-     *   and 2 sent, {@code send(3)} claims position 2 (slot 0) and stops before marking it;
-     *   {@code send(4)} completes, or {@code len} counts 3 unread; the receive after it got 1,
-     *   where every order of the sends overwrote it ({@code LAGGED1} or {@code LAGGED2}). A receive
-     *   now reads the tail after its seqlock read and reports the lag.</li>
-     * </ol>
+     * The interleaving that showed {@code len} to be non-linearizable when it read the tail before
+     * the cursor: with two values unread, {@code len} reads the tail, the receiver receives one,
+     * a value is sent, the receiver receives another, and {@code len} reads the cursor. It reported
+     * 0 while the receiver had 2, 1, 2 and 1 values unread.
      */
     private static ExecutionScenario[] handWritten() {
         return new ExecutionScenario[] {
@@ -67,14 +62,6 @@ public class BroadcastLenLincheckTest {
                     .init(call("send", 1), call("send", 2))
                     .thread(call("len"))
                     .thread(call("tryRecv"), call("send", 3), call("tryRecv")).build(),
-            Scenarios.of(BroadcastLenLincheckTest.class)
-                    .init(call("send", 1), call("send", 2))
-                    .thread(call("send", 3))
-                    .thread(call("send", 4), call("tryRecv")).build(),
-            Scenarios.of(BroadcastLenLincheckTest.class)
-                    .init(call("send", 1), call("send", 2))
-                    .thread(call("send", 3))
-                    .thread(call("len"), call("tryRecv")).build(),
         };
     }
 
@@ -98,9 +85,9 @@ public class BroadcastLenLincheckTest {
         return receiver.len();
     }
 
-    /** The sequential specification (tokio-semantics.md §3.3, §3.4) with capacity 2. */
+    /** The sequential specification (tokio-semantics.md §3.3, §3.4) with capacity 32. */
     public static final class Model {
-        static final int CAPACITY = 2;
+        static final int CAPACITY = 32;
         private final List<Integer> log = new ArrayList<>();
         private long next;
 

@@ -24,6 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *   <li>Broadcast {@code send} returns the receiver count it read before claiming its position, as
  *       its javadoc says ("a receiver subscribing concurrently may receive it without being
  *       counted"). Tokio counts under the tail lock, so there the count is exact.</li>
+ *   <li>Broadcast {@code Receiver.len()} asked from another thread while the receiver receives:
+ *       a receive is decided by its tail read and then moves its cursor, so a {@code len} in
+ *       between counts a send that came after the receive's decision against the old cursor. With
+ *       an overwrite in between, {@code len} reports more than the capacity while the receive
+ *       returns a value rather than lag. Tokio's {@code len} borrows the receiver, so it never
+ *       runs during a receive; ours may, and gives a count that was true just before the
+ *       receive.</li>
  *   <li>Watch {@code send} checks for receivers, then stores: a send can succeed and store its
  *       value after the last receiver closed. Tokio's {@code watch::Sender::send} does the same
  *       (its comment: the receiver count is "only useful as a hint").</li>
@@ -52,6 +59,17 @@ public class KnownDeviationsLincheckTest {
                 Scenarios.of(BroadcastSendCount.class).thread(call("send", 1)).thread(call("subscribe"))
                         .post(call("tryRecv2")).build(),
                 "send(1): 1", "tryRecv2(): V1");
+    }
+
+    @Test
+    void broadcastLenFromAnotherThreadCountsASendAReceiveCameBefore() {
+        // Capacity 2, values 2 and 2 sent. tryRecv decides on position 0 (the tail says 2), then
+        // send(3) and len() run before it moves its cursor: len() reports 3 (so position 0 was
+        // overwritten), yet the receive returns its value.
+        expectNonLinearizable(BroadcastConcurrentSendsLincheckTest.class, BroadcastConcurrentSendsLincheckTest.Model.class,
+                Scenarios.of(BroadcastConcurrentSendsLincheckTest.class).init(call("send", 2), call("send", 2))
+                        .thread(call("tryRecv")).thread(call("send", 3), call("len")).build(),
+                "tryRecv(): V2", "len(): 3");
     }
 
     @Test
