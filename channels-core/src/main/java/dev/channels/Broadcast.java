@@ -546,7 +546,9 @@ public final class Broadcast {
 
         /**
          * The number of values sent that this receiver has not read, including values already
-         * overwritten (more than the capacity means the next receive reports lag).
+         * overwritten (more than the capacity means the next receive reports lag). May be asked
+         * from any thread; asked while this receiver is receiving, it may still count the value
+         * being received (Tokio's {@code len} cannot run during a receive).
          *
          * @return the number of unread values, saturating at {@link Integer#MAX_VALUE}
          */
