@@ -19,6 +19,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 
+import static dev.channels.stress.RaceSupport.closedCode;
+import static dev.channels.stress.RaceSupport.code;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
@@ -129,24 +131,6 @@ public final class MpscTests {
             return SENT;
         } catch (ChannelClosedException e) {
             return closedCode(e, v);
-        }
-    }
-
-    static int closedCode(ChannelClosedException e, Integer v) {
-        return e.hasValue() && v.equals(e.value()) ? HANDED_BACK : CLOSED_WITHOUT_VALUE;
-    }
-
-    /** A try-send result as a code; CLOSED means the caller kept the value. */
-    static int code(TrySendResult r) {
-        switch (r) {
-            case SENT:
-                return SENT;
-            case FULL:
-                return FULL;
-            case CLOSED:
-                return HANDED_BACK;
-            default:
-                throw new IllegalStateException("unknown result " + r);
         }
     }
 

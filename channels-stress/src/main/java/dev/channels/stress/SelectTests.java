@@ -644,7 +644,7 @@ public final class SelectTests {
 
         @Actor
         public void sender(IIII_Result r) {
-            r.r1 = MpscTests.code(other.trySend(ONE));
+            r.r1 = RaceSupport.code(other.trySend(ONE));
         }
 
         @Actor
