@@ -159,10 +159,6 @@ public final class BenchReport {
             this.notes = notes;
         }
 
-        List<Scenario> scenarios() {
-            return scenarios;
-        }
-
         /** Writes the report to {@code out} and its charts to {@code charts/} beside it. */
         void write(Path out) throws IOException {
             final Path dir = out.toAbsolutePath().getParent();
