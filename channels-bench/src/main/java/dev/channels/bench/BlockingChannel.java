@@ -146,6 +146,56 @@ abstract class BlockingChannel {
         }
     }
 
+    /**
+     * Ours through its async forms: {@link Mpsc.Sender#sendAsync} and {@link Mpsc.Receiver#recvAsync},
+     * each followed by a {@code join()} of the returned stage, which returns at once when the stage
+     * came back completed (the operation did not have to wait). This is what an async caller
+     * pays: a stage per operation (a completed one when nothing had to wait) and, when the
+     * operation waits, a waiter node and a wake-up through the stage. The peers have no async
+     * form, so the benchmarks compare this with their blocking forms. The non-blocking forms
+     * (used after measurement) are the same as {@link Channels}'.
+     */
+    static final class ChannelsAsync extends BlockingChannel {
+        private final Mpsc.Sender<Object> sender;
+        private final Mpsc.Receiver<Object> receiver;
+
+        ChannelsAsync(int capacity) {
+            final Mpsc.Channel<Object> channel = Mpsc.bounded(capacity);
+            sender = channel.sender();
+            receiver = channel.receiver();
+        }
+
+        @Override
+        void send(Object e) {
+            // join() throws CompletionException if the stage failed; the benchmark never closes
+            // the channel, so it cannot.
+            sender.sendAsync(e).toCompletableFuture().join();
+        }
+
+        @Override
+        Object recv() {
+            final Object e = receiver.recvAsync().toCompletableFuture().join();
+            if (e == null) {
+                throw new IllegalStateException("end of stream, but the benchmark never closes the channel");
+            }
+            return e;
+        }
+
+        @Override
+        boolean trySend(Object e) {
+            final TrySendResult r = sender.trySend(e);
+            if (r == TrySendResult.CLOSED) {
+                throw new IllegalStateException("the benchmark never closes the channel: " + r);
+            }
+            return r == TrySendResult.SENT;
+        }
+
+        @Override
+        Object tryRecv() {
+            return receiver.tryRecv();
+        }
+    }
+
     /** JDK baseline: one lock and two conditions over a preallocated ring. */
     static final class ArrayQueue extends Timed {
         private final ArrayBlockingQueue<Object> queue;

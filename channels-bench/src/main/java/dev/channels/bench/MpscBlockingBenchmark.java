@@ -29,8 +29,8 @@ import java.util.concurrent.TimeUnit;
  * {@link ArrayBlockingQueue} (one lock) and {@link LinkedBlockingQueue} (two locks). The untimed
  * forms, and jox, are in {@code MpscBlockingUntimedBenchmark} (compiled on JDK 21+ only).
  *
- * <p>Shapes {@code p1c1} and {@code p3c1} (one or three producers, one consumer), capacities 16 and
- * 1024 (exact in all three). Read the secondary results {@code sent} and {@code received}: the
+ * <p>Shapes {@code p1c1}, {@code p3c1} and {@code p8c1} (one, three or eight producers, one
+ * consumer), capacities 16 and 1024 (exact in all three). Read the secondary results {@code sent} and {@code received}: the
  * transfers per µs counted during measurement. The primary group score adds the producers'
  * and the consumer's invocations, so it is about twice the transfer rate.
  *
@@ -114,6 +114,20 @@ public class MpscBlockingBenchmark {
     @Group("p3c1")
     @GroupThreads(1)
     public Object p3c1Recv(Control control, Counters counters) throws InterruptedException {
+        return recv(control, counters);
+    }
+
+    @Benchmark
+    @Group("p8c1")
+    @GroupThreads(8)
+    public void p8c1Send(Control control, Counters counters) throws InterruptedException {
+        send(control, counters);
+    }
+
+    @Benchmark
+    @Group("p8c1")
+    @GroupThreads(1)
+    public Object p8c1Recv(Control control, Counters counters) throws InterruptedException {
         return recv(control, counters);
     }
 

@@ -29,11 +29,12 @@ import java.util.concurrent.TimeUnit;
  * Agrona's {@link ManyToOneConcurrentArrayQueue} and, as the JDK baseline,
  * {@link ArrayBlockingQueue} (the JDK has no lock-free bounded queue).
  *
- * <p>Two thread shapes, one group each: {@code p1c1} (one producer, one consumer) and {@code p3c1}
- * (three producers, one consumer). Every invocation is one attempt; a failed attempt (full on
+ * <p>Three thread shapes, one group each: {@code p1c1} (one producer, one consumer), {@code p3c1}
+ * (three producers, one consumer) and {@code p8c1} (eight producers, one consumer: nine busy
+ * threads, oversubscribed on a machine with fewer cores, as a busy server is). Every invocation is one attempt; a failed attempt (full on
  * send, empty on receive) returns at once and is counted apart in {@link Counters}. <b>Read the
  * secondary results {@code sent} and {@code received}</b>: they are the successful operations per
- * second. The primary score of each method counts attempts, failed ones included, and so rewards
+ * µs. The primary score of each method counts attempts, failed ones included, and so rewards
  * fast failure (a consumer spinning on an empty queue scores high while moving nothing).
  *
  * <p>Capacities: ours is exact; JCTools and Agrona round up to a power of two; the JDK queue is
@@ -102,6 +103,20 @@ public class MpscTryBenchmark {
     @Group("p3c1")
     @GroupThreads(1)
     public Object p3c1Recv(Counters counters) {
+        return recv(counters);
+    }
+
+    @Benchmark
+    @Group("p8c1")
+    @GroupThreads(8)
+    public void p8c1Send(Counters counters) {
+        send(counters);
+    }
+
+    @Benchmark
+    @Group("p8c1")
+    @GroupThreads(1)
+    public Object p8c1Recv(Counters counters) {
         return recv(counters);
     }
 

@@ -29,9 +29,14 @@ import java.util.concurrent.TimeUnit;
  * Throughput of the <em>untimed</em> blocking forms of a bounded mpsc channel: {@code send(v)} /
  * {@code recv()} of {@link Mpsc#bounded(int)} against jox's buffered {@link Channel}
  * ({@code send}/{@code receive}, jox 1.0.1, Java 21+) and the JDK's {@link ArrayBlockingQueue} and
- * {@link LinkedBlockingQueue} ({@code put}/{@code take}). Same shapes ({@code p1c1}, {@code p3c1})
- * and capacities (16, 1024; exact in all four) as {@link MpscBlockingBenchmark}, which measures
- * the timed forms. Read the secondary results {@code sent} and {@code received}.
+ * {@link LinkedBlockingQueue} ({@code put}/{@code take}). Same shapes ({@code p1c1}, {@code p3c1},
+ * {@code p8c1}) and capacities (16, 1024; exact in all of them) as {@link MpscBlockingBenchmark},
+ * which measures the timed forms. Read the secondary results {@code sent} and {@code received}.
+ *
+ * <p>{@code channels-async} is ours through its async forms, {@code sendAsync}/{@code recvAsync}
+ * with a {@code join()} of each stage ({@link BlockingChannel.ChannelsAsync}). None of the peers
+ * has an async form, so it is compared with their blocking forms: what a caller without an async
+ * API would use.
  *
  * <h2>Why untimed, and the escape hatch</h2>
  * jox 1.0.1 has no cheap timed send or receive. Its only timeout is
@@ -78,7 +83,7 @@ public class MpscBlockingUntimedBenchmark {
     /** The element sent: one preallocated object, so nothing is allocated for the payload. */
     private static final Integer ELEMENT = 42;
 
-    @Param({"channels", "jox", "ArrayBlockingQueue", "LinkedBlockingQueue"})
+    @Param({"channels", "channels-async", "jox", "ArrayBlockingQueue", "LinkedBlockingQueue"})
     public String impl;
 
     @Param({"16", "1024"})
@@ -89,7 +94,16 @@ public class MpscBlockingUntimedBenchmark {
     /** A fresh, empty channel for every iteration (as in {@link MpscTryBenchmark}). */
     @Setup(Level.Iteration)
     public void createChannel() {
-        channel = impl.equals("jox") ? new Jox(capacity) : BlockingChannel.create(impl, capacity);
+        switch (impl) {
+            case "jox":
+                channel = new Jox(capacity);
+                break;
+            case "channels-async":
+                channel = new BlockingChannel.ChannelsAsync(capacity);
+                break;
+            default:
+                channel = BlockingChannel.create(impl, capacity);
+        }
     }
 
     @Benchmark
@@ -117,6 +131,20 @@ public class MpscBlockingUntimedBenchmark {
     @Group("p3c1")
     @GroupThreads(1)
     public Object p3c1Recv(Control control, Counters counters) throws InterruptedException {
+        return recv(control, counters);
+    }
+
+    @Benchmark
+    @Group("p8c1")
+    @GroupThreads(8)
+    public void p8c1Send(Control control, Counters counters) throws InterruptedException {
+        send(control, counters);
+    }
+
+    @Benchmark
+    @Group("p8c1")
+    @GroupThreads(1)
+    public Object p8c1Recv(Control control, Counters counters) throws InterruptedException {
         return recv(control, counters);
     }
 

@@ -18,7 +18,8 @@ import java.util.List;
 
 /**
  * The report's charts: one grouped bar chart per benchmark method, a group of bars per scenario
- * (parameter combination), a bar per implementation, the error (JMH's 99.9% confidence half-width)
+ * (parameter combination), a bar per implementation showing the scenario's compared figure
+ * ({@link Scenario#compared}), the error (JMH's 99.9% confidence half-width)
  * as whiskers. Drawn by JFreeChart onto JFreeSVG's {@code Graphics2D}, which records the drawing as
  * SVG; nothing here writes SVG by hand.
  */
@@ -59,9 +60,10 @@ final class Charts {
                     data.add(null, null, impl, category); // keeps every group's bars in the same slots
                     continue;
                 }
-                final double error = Double.isNaN(r.primary().error()) ? 0.0 : r.primary().error();
-                data.add(r.primary().score(), error, impl, category);
-                unit = r.primary().unit();
+                final JmhResult.Metric m = s.compared(r);
+                final double error = Double.isNaN(m.error()) ? 0.0 : m.error();
+                data.add(m.score(), error, impl, category);
+                unit = (s.comparedName().equals("score") ? "" : s.comparedName() + ", ") + m.unit();
                 higherIsBetter = r.higherIsBetter();
             }
         }

@@ -44,17 +44,45 @@ public record Scenario(String benchmark, Map<String, String> params, Map<String,
     }
 
     /**
-     * How many times better {@code ours} did than {@code other}: the score ratio for throughput,
-     * its inverse for time per operation, so that above 1 always means ours was faster.
+     * The name of the figure this scenario compares: a secondary result of the benchmark
+     * ({@link Comparisons#metricOf}), or {@code "score"} for the primary score.
+     */
+    public String comparedName() {
+        final String m = Comparisons.metricOf(benchmark);
+        return m == null ? "score" : m;
+    }
+
+    /**
+     * The compared figure of one result: the benchmark's compared secondary result
+     * ({@link Comparisons#metricOf}), else the primary score. A result that lacks the named
+     * secondary result is an error: the benchmark and {@link Comparisons} disagree.
+     */
+    public JmhResult.Metric compared(JmhResult r) {
+        final String m = Comparisons.metricOf(benchmark);
+        if (m == null) {
+            return r.primary();
+        }
+        final JmhResult.Metric metric = r.secondary().get(m);
+        if (metric == null) {
+            throw new IllegalArgumentException(r.shortName() + " " + r.params() + " has no secondary result \"" + m
+                    + "\", which the report compares for it");
+        }
+        return metric;
+    }
+
+    /**
+     * How many times better {@code ours} did than {@code other} by the compared figure: the ratio
+     * for throughput, its inverse for time per operation, so that above 1 always means ours was
+     * faster.
      */
     public double ratio(String ours, String other) {
         final JmhResult a = results.get(ours);
         final JmhResult b = results.get(other);
-        final double r = a.primary().score() / b.primary().score();
+        final double r = compared(a).score() / compared(b).score();
         return a.higherIsBetter() ? r : 1.0 / r;
     }
 
-    /** The best peer by primary score, or null if no peer ran this scenario. */
+    /** The best peer by the compared figure, or null if no peer ran this scenario. */
     public String bestPeer() {
         String best = null;
         for (String p : peers()) {
@@ -65,20 +93,9 @@ public record Scenario(String benchmark, Map<String, String> params, Map<String,
         return best;
     }
 
-    /** Our best implementation by primary score, or null if none of ours ran this scenario. */
-    public String bestOurs() {
-        String best = null;
-        for (String p : ours()) {
-            if (best == null || better(results.get(p), results.get(best))) {
-                best = p;
-            }
-        }
-        return best;
-    }
-
-    private static boolean better(JmhResult a, JmhResult b) {
-        return a.higherIsBetter() ? a.primary().score() > b.primary().score()
-                : a.primary().score() < b.primary().score();
+    private boolean better(JmhResult a, JmhResult b) {
+        return a.higherIsBetter() ? compared(a).score() > compared(b).score()
+                : compared(a).score() < compared(b).score();
     }
 
     /**

@@ -87,6 +87,37 @@ class BenchReportTest {
     }
 
     @Test
+    void comparesTheNamedSecondaryResultWhereThePrimaryScoreCountsFailedAttempts() {
+        // MpscTryBenchmark: the primary score counts empty polls, so a consumer that fails fast
+        // wins it; the compared figure is what was received.
+        final Scenario s = Scenario.group(List.of(
+                withSecondary("MpscTryBenchmark.p1c1", "channels", 10, "received", 3),
+                withSecondary("MpscTryBenchmark.p1c1", "ManyToOneConcurrentArrayQueue", 40, "received", 2))).get(0);
+        assertEquals("received", s.comparedName());
+        assertEquals(1.5, s.ratio("channels", "ManyToOneConcurrentArrayQueue"), 1e-9, "3 ÷ 2, not 10 ÷ 40");
+        assertEquals("ManyToOneConcurrentArrayQueue", s.bestPeer());
+        final Scenario missing = Scenario.group(List.of(
+                withSecondary("MpscTryBenchmark.p1c1", "channels", 10, "sent", 3))).get(0);
+        assertThrows(IllegalArgumentException.class, () -> missing.compared(missing.results().get("channels")),
+                "a benchmark without the compared result is an error, not a silent fallback");
+        final Scenario plain = Scenario.group(List.of(result("thrpt", "channels", 30, 1, 30))).get(0);
+        assertEquals("score", plain.comparedName());
+    }
+
+    @Test
+    void theHeadlineLeavesOutWhatIsNotLikeForLike(@TempDir Path dir) throws Exception {
+        final List<JmhResult> results = new java.util.ArrayList<>();
+        for (String impl : List.of("channels-paced", "channels", "Disruptor-Blocking")) {
+            results.add(withSecondary("BroadcastBenchmark.send", impl, 8, "perReceiver", impl.equals("channels") ? 9 : 4));
+        }
+        final Path out = dir.resolve("README.md");
+        final String headline = new BenchReport.Report(results, "full", ENV, Map.of()).headline(dir, out);
+        assertTrue(headline.contains("`channels-paced` 4.000"), headline);
+        assertTrue(headline.contains("| 1.00× |"), headline);
+        assertFalse(headline.contains("`channels` "), "the lossy sender is not in the headline: " + headline);
+    }
+
+    @Test
     void forksThatSettleInTwoRegimesAreBimodal() {
         assertTrue(ForkSpread.bimodal(metric(List.of(List.of(5.0, 5.1, 4.9), List.of(10.0, 10.2, 9.9),
                 List.of(5.0, 5.0, 5.1)))));
@@ -115,7 +146,10 @@ class BenchReportTest {
         assertTrue(md.contains("| CPU | Test CPU |"), md);
         assertTrue(md.contains("## BroadcastBenchmark.send"), md);
         assertTrue(md.contains("![BroadcastBenchmark.send](charts/BroadcastBenchmark-send.svg)"), md);
-        assertTrue(md.contains("| `channels-paced` | 6.795 ± 1.329 ops/us | n/a |"), md);
+        // BroadcastBenchmark is compared by perReceiver: its column comes first, then the score.
+        assertTrue(md.contains("| Implementation | **perReceiver** (compared) | Score | B/op |"), md);
+        assertTrue(md.contains("| `channels-paced` | 6.795 ± 1.329 ops/us | 6.795 ± 1.329 ops/us | n/a |"), md);
+        assertTrue(md.contains("| `channels` | 3.804 ± 0.084 ops/us | 7.916 ± 0.465 ops/us | n/a |"), md);
         assertTrue(md.contains("| `ArrayBlockingQueue` | 10.0 ± 1.0 ops/us | 24.0 | 3.00× |"), md);
         assertTrue(md.contains("poison pill"), "the benchmark's notes are printed under it");
         assertTrue(md.contains("## TestBenchmark.other"), md);
@@ -173,6 +207,12 @@ class BenchReportTest {
                 "5 × 1 s", "5 × 1 s", Map.of("impl", impl),
                 new JmhResult.Metric(score, error, mode.equals("thrpt") ? "ops/us" : "us/op", List.of()),
                 Map.of(JmhResult.ALLOC_NORM, new JmhResult.Metric(alloc == 30 ? 0.0 : 24.0, 0.0, "B/op", List.of())));
+    }
+
+    private static JmhResult withSecondary(String benchmark, String impl, double score, String name, double value) {
+        return new JmhResult("dev.channels.bench." + benchmark, "thrpt", 2, 3, "25", "VM", "25", "1.37",
+                "5 × 1 s", "5 × 1 s", Map.of("impl", impl), new JmhResult.Metric(score, 1, "ops/us", List.of()),
+                Map.of(name, new JmhResult.Metric(value, 0.1, "ops/us", List.of())));
     }
 
     private static JmhResult.Metric metric(List<List<Double>> forks) {
