@@ -237,16 +237,17 @@ public final class BenchReport {
 
         /**
          * The headline: per scenario and per implementation of ours that is like-for-like
-         * ({@link Comparisons#inHeadline}), its compared figure against the best peer's. Links
+         * ({@link Comparisons#inHeadline}), its compared figure against the best like-for-like
+         * peer's ({@link Scenario#bestComparablePeer}). Links
          * to the report's sections are relative to {@code from}.
          */
         String headline(Path from, Path report) {
             final String link = from.toAbsolutePath().relativize(report.toAbsolutePath()).toString()
                     .replace('\\', '/');
             final StringBuilder t = new StringBuilder();
-            t.append("| Scenario | Compared | Ours | Best peer | Ours ÷ peer | Ours B/op |\n|---|---|---|---|---:|---:|\n");
+            t.append("| Scenario | Compared | Ours | Best like-for-like peer | Ours ÷ peer | Ours B/op |\n|---|---|---|---|---:|---:|\n");
             for (Scenario s : scenarios) {
-                final String peer = s.bestPeer();
+                final String peer = s.bestComparablePeer();
                 if (peer == null) {
                     continue;
                 }
@@ -276,7 +277,7 @@ public final class BenchReport {
             final boolean secondary = !compared.equals("score");
             final List<String> extra = new ArrayList<>();
             s.results().values().forEach(r -> r.secondary().keySet().stream()
-                    .filter(k -> !k.startsWith("·") && !k.equals(compared) && !extra.contains(k)).forEach(extra::add));
+                    .filter(k -> !JmhResult.fromProfiler(k) && !k.equals(compared) && !extra.contains(k)).forEach(extra::add));
             md.append("| Implementation |");
             if (secondary) {
                 md.append(" **").append(compared).append("** (compared) |");

@@ -32,6 +32,17 @@ final class Comparisons {
             // Completed selects; the primary score adds the producer's sends.
             "SelectBenchmark.noneReady", "selects");
 
+    /**
+     * Peers measured for reference but not like-for-like, by benchmark class: the report shows
+     * them in every table and chart, and the headline compares with the best of the others.
+     */
+    private static final Map<String, java.util.Set<String>> REFERENCE_ONLY = Map.of(
+            // Consumers that spin and yield instead of sleeping: the like-for-like peer is
+            // Disruptor-Blocking, whose consumers block as ours park.
+            "BroadcastBenchmark", java.util.Set.of("Disruptor-Yielding"),
+            // Unbounded: its put never waits, so it applies no back-pressure.
+            "ManyProducersBenchmark", java.util.Set.of("LinkedTransferQueue"));
+
     private Comparisons() {
     }
 
@@ -43,6 +54,13 @@ final class Comparisons {
         }
         final int dot = benchmark.indexOf('.');
         return dot < 0 ? null : METRIC.get(benchmark.substring(0, dot));
+    }
+
+    /** Whether a peer is measured for reference only and so stays out of the headline's comparison. */
+    static boolean referenceOnly(String benchmark, String peer) {
+        final int dot = benchmark.indexOf('.');
+        final String cls = dot < 0 ? benchmark : benchmark.substring(0, dot);
+        return REFERENCE_ONLY.getOrDefault(cls, java.util.Set.of()).contains(peer);
     }
 
     /**

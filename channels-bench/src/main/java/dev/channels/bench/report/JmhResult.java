@@ -32,15 +32,17 @@ import java.util.TreeMap;
  * @param measurement measurement iterations and their time ({@code "5 × 2 s"})
  * @param params the {@code @Param} values by name, sorted by name
  * @param primary the primary metric
- * @param secondary the secondary metrics by name, in JMH's order (profilers' names start with
- *                  {@code "·"}: {@code "·gc.alloc.rate.norm"})
+ * @param secondary the secondary metrics by name, in JMH's order: the benchmark's own counters
+ *                  and the profilers' results ({@code "gc.alloc.rate.norm"}; see {@link #fromProfiler})
  */
 public record JmhResult(String benchmark, String mode, int threads, int forks, String jdkVersion, String vmName,
         String vmVersion, String jmhVersion, String warmup, String measurement, Map<String, String> params,
         Metric primary, Map<String, Metric> secondary) {
 
-    /** JMH's name of the allocation per operation that {@code -prof gc} reports. */
-    public static final String ALLOC_NORM = "·gc.alloc.rate.norm";
+    /** JMH 1.37's name of the allocation per operation that {@code -prof gc} reports. */
+    public static final String ALLOC_NORM = "gc.alloc.rate.norm";
+    /** The same before JMH 1.36, which prefixed profiler results with a middle dot. */
+    static final String ALLOC_NORM_OLD = "·gc.alloc.rate.norm";
 
     /**
      * A metric: its score, the half-width of its 99.9% confidence interval, its unit and the raw
@@ -76,7 +78,16 @@ public record JmhResult(String benchmark, String mode, int threads, int forks, S
 
     /** The allocation per operation from {@code -prof gc}, or null if the run had no such profiler. */
     public Metric allocation() {
-        return secondary.get(ALLOC_NORM);
+        final Metric m = secondary.get(ALLOC_NORM);
+        return m != null ? m : secondary.get(ALLOC_NORM_OLD);
+    }
+
+    /**
+     * Whether a secondary result comes from a profiler ({@code gc.*} of {@code -prof gc}, or any
+     * name JMH before 1.36 prefixed with a middle dot) rather than from the benchmark's own counters.
+     */
+    public static boolean fromProfiler(String secondary) {
+        return secondary.startsWith("·") || secondary.startsWith("gc.");
     }
 
     /** Reads every result of a JMH JSON file. */

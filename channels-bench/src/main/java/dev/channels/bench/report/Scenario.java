@@ -84,8 +84,23 @@ public record Scenario(String benchmark, Map<String, String> params, Map<String,
 
     /** The best peer by the compared figure, or null if no peer ran this scenario. */
     public String bestPeer() {
+        return bestPeer(false);
+    }
+
+    /**
+     * The best like-for-like peer by the compared figure (peers measured for reference only, see
+     * {@link Comparisons#referenceOnly}, left out), or null if there is none.
+     */
+    public String bestComparablePeer() {
+        return bestPeer(true);
+    }
+
+    private String bestPeer(boolean comparableOnly) {
         String best = null;
         for (String p : peers()) {
+            if (comparableOnly && Comparisons.referenceOnly(benchmark, p)) {
+                continue;
+            }
             if (best == null || better(results.get(p), results.get(best))) {
                 best = p;
             }

@@ -107,14 +107,32 @@ class BenchReportTest {
     @Test
     void theHeadlineLeavesOutWhatIsNotLikeForLike(@TempDir Path dir) throws Exception {
         final List<JmhResult> results = new java.util.ArrayList<>();
-        for (String impl : List.of("channels-paced", "channels", "Disruptor-Blocking")) {
-            results.add(withSecondary("BroadcastBenchmark.send", impl, 8, "perReceiver", impl.equals("channels") ? 9 : 4));
+        for (String impl : List.of("channels-paced", "channels", "Disruptor-Blocking", "Disruptor-Yielding")) {
+            results.add(withSecondary("BroadcastBenchmark.send", impl, 8, "perReceiver",
+                    impl.equals("channels") ? 9 : impl.equals("Disruptor-Yielding") ? 20 : 4));
         }
         final Path out = dir.resolve("README.md");
         final String headline = new BenchReport.Report(results, "full", ENV, Map.of()).headline(dir, out);
         assertTrue(headline.contains("`channels-paced` 4.000"), headline);
         assertTrue(headline.contains("| 1.00× |"), headline);
         assertFalse(headline.contains("`channels` "), "the lossy sender is not in the headline: " + headline);
+        assertTrue(headline.contains("`Disruptor-Blocking` 4.000"), "the spinning peer is reference only: " + headline);
+        assertEquals("Disruptor-Yielding", Scenario.group(results).get(0).bestPeer(), "the tables still show it");
+    }
+
+    @Test
+    void readsTheAllocationOfJmh137AndKeepsProfilerResultsOutOfTheCounters(@TempDir Path dir) throws Exception {
+        // A real JMH 1.37 result with -prof gc: its profiler results are named gc.*, not ·gc.*.
+        final List<JmhResult> results = JmhResult.read(Path.of(getClass()
+                .getResource("/report/oneshot-gc-jmh137.json").toURI()));
+        final JmhResult r = results.get(0);
+        assertTrue(r.allocation() != null, "gc.alloc.rate.norm is the allocation");
+        assertEquals("B/op", r.allocation().unit());
+        final Path out = dir.resolve("README.md");
+        new BenchReport.Report(results, "quick", ENV, Map.of()).write(out);
+        final String md = Files.readString(out);
+        assertTrue(md.contains("| Allocation profiling | `-prof gc` on every benchmark |"), md);
+        assertFalse(md.contains("| gc.alloc.rate |"), "profiler results are not counter columns: " + md);
     }
 
     @Test
