@@ -51,6 +51,27 @@ abstract class BlockingChannel {
      */
     abstract Object tryRecv() throws InterruptedException;
 
+    /**
+     * Our {@code trySend} outcome as a boolean; the benchmarks never close the channel, so
+     * {@code CLOSED} is an error.
+     *
+     * @return true if sent, false if the channel was full
+     */
+    static boolean sent(TrySendResult r) {
+        if (r == TrySendResult.CLOSED) {
+            throw new IllegalStateException("the benchmark never closes the channel: " + r);
+        }
+        return r == TrySendResult.SENT;
+    }
+
+    /** Our received element; the benchmarks never close the channel, so end of stream is an error. */
+    static Object notEndOfStream(Object e) {
+        if (e == null) {
+            throw new IllegalStateException("end of stream, but the benchmark never closes the channel");
+        }
+        return e;
+    }
+
     /** The implementations that also have timed forms. */
     abstract static class Timed extends BlockingChannel {
         /**
@@ -123,26 +144,12 @@ abstract class BlockingChannel {
 
         @Override
         boolean trySend(Object e) {
-            final TrySendResult r = sender.trySend(e);
-            if (r == TrySendResult.SENT) {
-                return true;
-            }
-            if (r == TrySendResult.FULL) {
-                return false;
-            }
-            throw new IllegalStateException("the benchmark never closes the channel: " + r);
+            return sent(sender.trySend(e));
         }
 
         @Override
         Object tryRecv() {
             return receiver.tryRecv();
-        }
-
-        private static Object notEndOfStream(Object e) {
-            if (e == null) {
-                throw new IllegalStateException("end of stream, but the benchmark never closes the channel");
-            }
-            return e;
         }
     }
 
@@ -174,20 +181,12 @@ abstract class BlockingChannel {
 
         @Override
         Object recv() {
-            final Object e = receiver.recvAsync().toCompletableFuture().join();
-            if (e == null) {
-                throw new IllegalStateException("end of stream, but the benchmark never closes the channel");
-            }
-            return e;
+            return notEndOfStream(receiver.recvAsync().toCompletableFuture().join());
         }
 
         @Override
         boolean trySend(Object e) {
-            final TrySendResult r = sender.trySend(e);
-            if (r == TrySendResult.CLOSED) {
-                throw new IllegalStateException("the benchmark never closes the channel: " + r);
-            }
-            return r == TrySendResult.SENT;
+            return sent(sender.trySend(e));
         }
 
         @Override

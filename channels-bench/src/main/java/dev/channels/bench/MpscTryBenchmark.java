@@ -1,7 +1,6 @@
 package dev.channels.bench;
 
 import dev.channels.Mpsc;
-import dev.channels.TrySendResult;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
 import org.jctools.queues.MpscArrayQueue;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -206,14 +205,7 @@ public class MpscTryBenchmark {
 
         @Override
         boolean offer(Object e) {
-            final TrySendResult r = sender.trySend(e);
-            if (r == TrySendResult.SENT) {
-                return true;
-            }
-            if (r == TrySendResult.FULL) {
-                return false;
-            }
-            throw new IllegalStateException("the benchmark never closes the channel: " + r);
+            return BlockingChannel.sent(sender.trySend(e));
         }
 
         @Override

@@ -203,16 +203,10 @@ public class ManyProducersBenchmark {
                 }
             }
         } catch (InterruptedException e) {
-            final Throwable f = failure.get();
-            if (f != null) {
-                throw new IllegalStateException("a producer failed", f);
-            }
+            throwIfAProducerFailed();
             throw e;
         }
-        final Throwable f = failure.get();
-        if (f != null) {
-            throw new IllegalStateException("a producer failed", f);
-        }
+        throwIfAProducerFailed();
         if (ch.tryRecv() != null) {
             throw new IllegalStateException("more than " + MESSAGES + " messages were delivered");
         }
@@ -221,6 +215,14 @@ public class ManyProducersBenchmark {
                     + ", expected " + expectedSum + ": some were lost and others duplicated");
         }
         return sum;
+    }
+
+    /** @throws IllegalStateException with the first producer's failure, if one failed */
+    private void throwIfAProducerFailed() {
+        final Throwable f = failure.get();
+        if (f != null) {
+            throw new IllegalStateException("a producer failed", f);
+        }
     }
 
     /**

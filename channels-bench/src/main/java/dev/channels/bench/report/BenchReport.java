@@ -185,7 +185,7 @@ public final class BenchReport {
                         StandardCharsets.UTF_8);
                 md.append("## ").append(name).append("\n\n");
                 md.append("![").append(name).append("](charts/").append(file).append(")\n\n");
-                final String cls = name.substring(0, name.indexOf('.'));
+                final String cls = Comparisons.classOf(name);
                 // A method's own section, else the class's, printed under its first method only.
                 final String key = notes.containsKey(name) ? name : cls;
                 if (notes.containsKey(key) && notesPrinted.add(key)) {

@@ -1,6 +1,7 @@
 package dev.channels.bench.report;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the report compares for each benchmark. A primary score is not always comparable across
@@ -36,12 +37,12 @@ final class Comparisons {
      * Peers measured for reference but not like-for-like, by benchmark class: the report shows
      * them in every table and chart, and the headline compares with the best of the others.
      */
-    private static final Map<String, java.util.Set<String>> REFERENCE_ONLY = Map.of(
+    private static final Map<String, Set<String>> REFERENCE_ONLY = Map.of(
             // Consumers that spin and yield instead of sleeping: the like-for-like peer is
             // Disruptor-Blocking, whose consumers block as ours park.
-            "BroadcastBenchmark", java.util.Set.of("Disruptor-Yielding"),
+            "BroadcastBenchmark", Set.of("Disruptor-Yielding"),
             // Unbounded: its put never waits, so it applies no back-pressure.
-            "ManyProducersBenchmark", java.util.Set.of("LinkedTransferQueue"));
+            "ManyProducersBenchmark", Set.of("LinkedTransferQueue"));
 
     private Comparisons() {
     }
@@ -49,18 +50,18 @@ final class Comparisons {
     /** The compared secondary result of a benchmark ({@code BroadcastBenchmark.send}), or null for its primary score. */
     static String metricOf(String benchmark) {
         final String own = METRIC.get(benchmark);
-        if (own != null) {
-            return own;
-        }
+        return own != null ? own : METRIC.get(classOf(benchmark));
+    }
+
+    /** The class part of a benchmark's short name: {@code BroadcastBenchmark} of {@code BroadcastBenchmark.send}. */
+    static String classOf(String benchmark) {
         final int dot = benchmark.indexOf('.');
-        return dot < 0 ? null : METRIC.get(benchmark.substring(0, dot));
+        return dot < 0 ? benchmark : benchmark.substring(0, dot);
     }
 
     /** Whether a peer is measured for reference only and so stays out of the headline's comparison. */
     static boolean referenceOnly(String benchmark, String peer) {
-        final int dot = benchmark.indexOf('.');
-        final String cls = dot < 0 ? benchmark : benchmark.substring(0, dot);
-        return REFERENCE_ONLY.getOrDefault(cls, java.util.Set.of()).contains(peer);
+        return REFERENCE_ONLY.getOrDefault(classOf(benchmark), Set.of()).contains(peer);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -126,7 +127,7 @@ class BenchReportTest {
         final List<JmhResult> results = JmhResult.read(Path.of(getClass()
                 .getResource("/report/oneshot-gc-jmh137.json").toURI()));
         final JmhResult r = results.get(0);
-        assertTrue(r.allocation() != null, "gc.alloc.rate.norm is the allocation");
+        assertNotNull(r.allocation(), "gc.alloc.rate.norm is the allocation");
         assertEquals("B/op", r.allocation().unit());
         final Path out = dir.resolve("README.md");
         new BenchReport.Report(results, "quick", ENV, Map.of()).write(out);
